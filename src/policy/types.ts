@@ -51,7 +51,7 @@ export interface JwtConfig {
   issuer?: string | string[];
   audience?: string | string[];
   jwksUrl?: string;
-  /** PEM public key (SPKI) file, for RS*/ES*/EdDSA tokens. */
+  /** PEM public key (SPKI) file, for RSA, ECDSA or EdDSA tokens. */
   publicKeyFile?: string;
   /** Env var holding an HMAC secret, for HS* tokens. */
   secretEnv?: string;
