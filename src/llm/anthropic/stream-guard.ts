@@ -1,0 +1,229 @@
+/**
+ * The outbound guard for one streamed Messages response. It sits between the parsed upstream SSE
+ * events and the client, and rewrites the stream so that the client never sees what the policy
+ * forbids, while staying streaming:
+ *
+ * - every content block gets its own incremental scanner (text and thinking deltas as assistant
+ *   text, `input_json_delta` pieces as tool `arguments`), so a secret split across deltas is still
+ *   caught; only the tail a pattern could still complete is held back, and released (scanned) at
+ *   `content_block_stop`;
+ * - a `tool_use` block naming a tool outside the agent's allowlist ends the stream before its name
+ *   or arguments reach the client;
+ * - a block decision, an output cap reached, or an upstream `error` event ends the stream with one
+ *   well-formed Anthropic `error` event (Anthropic streams have no other terminator).
+ *
+ * The guard knows neither fastify nor the policy: the route hands it a scanner factory, the tool
+ * check and an optional output hook (budgets).
+ */
+import { deny, type Denial } from '../../errors.js';
+import type { Finding, TextRole } from '../../../detectors/engine/types.js';
+import type { StreamScanner } from '../../../detectors/engine/api.js';
+import { anthropicErrorBody } from './errors.js';
+import { frameEvent, frameRaw, type SseEvent } from './sse.js';
+import { StreamUsage } from './usage.js';
+
+/** What the route provides. */
+export interface StreamGuardOptions {
+  /** A fresh scanner for one content block. */
+  newScanner(role: TextRole): StreamScanner;
+  toolAllowed(name: string): boolean;
+  /** Called for every finding (audit: rule ids and spans, never text). */
+  onFinding?(finding: Finding, blockIndex: number): void;
+  /**
+   * Called with each piece of output text about to be released (budgets: count it). Returning a
+   * denial ends the stream with that denial.
+   */
+  onOutput?(text: string): Denial | undefined;
+  requestId?: string;
+}
+
+/** Why a guarded stream ended early (undefined while it runs or when it ended normally). */
+export type StreamStop = { kind: 'denied'; denial: Denial } | { kind: 'upstream-error'; upstreamType: string };
+
+type Delta = { type?: string; text?: string; partial_json?: string; thinking?: string };
+type Ev = { type?: string; index?: number; delta?: Delta; content_block?: Record<string, unknown> };
+
+/** Which delta field holds the scannable text, per delta type. */
+const DELTA_FIELD: Readonly<Record<string, 'text' | 'partial_json' | 'thinking'>> = Object.freeze({
+  text_delta: 'text',
+  input_json_delta: 'partial_json',
+  thinking_delta: 'thinking',
+});
+
+const UPSTREAM_ERROR_TYPES: ReadonlySet<string> = new Set([
+  'invalid_request_error', 'authentication_error', 'billing_error', 'permission_error', 'not_found_error',
+  'request_too_large', 'rate_limit_error', 'timeout_error', 'api_error', 'overloaded_error',
+]);
+
+/** See the file header. One instance per response stream. */
+export class AnthropicStreamGuard {
+  readonly usage = new StreamUsage();
+  #opts: StreamGuardOptions;
+  #blocks = new Map<number, { scanner: StreamScanner; deltaType: string }>();
+  #stop: StreamStop | undefined;
+  #sawMessageStop = false;
+
+  constructor(opts: StreamGuardOptions) {
+    this.#opts = opts;
+  }
+
+  /** Set once the stream was cut (denial or upstream error). */
+  get stopped(): StreamStop | undefined {
+    return this.#stop;
+  }
+
+  /** True once `message_stop` went out: the upstream finished normally. */
+  get completed(): boolean {
+    return this.#sawMessageStop;
+  }
+
+  /**
+   * Process one upstream event; returns the framed bytes to send to the client (possibly empty).
+   * After a stop, everything is swallowed.
+   */
+  push(ev: SseEvent): string {
+    if (this.#stop) return '';
+    if (ev.event === 'error' || (ev.json as Ev | undefined)?.type === 'error') {
+      const t = (ev.json as { error?: { type?: unknown } } | undefined)?.error?.type;
+      // Only a documented type is repeated to the client; anything else is upstream free text.
+      return this.#upstreamError(typeof t === 'string' && UPSTREAM_ERROR_TYPES.has(t) ? t : 'unknown');
+    }
+    const e = ev.json as Ev | undefined;
+    if (e === undefined || typeof e !== 'object' || e === null) {
+      if (ev.data.length === 0) return ''; // keep-alive without data
+      return this.#deny(deny('UPSTREAM_BAD_RESPONSE', 'unparsable stream event'));
+    }
+    this.usage.observe(e);
+    switch (e.type) {
+      case 'content_block_start':
+        return this.#blockStart(ev, e);
+      case 'content_block_delta':
+        return this.#delta(ev, e);
+      case 'content_block_stop':
+        return this.#blockStop(ev, e);
+      case 'message_stop': {
+        // A well-behaved upstream closed every block already; flush any that it did not.
+        let out = '';
+        for (const idx of [...this.#blocks.keys()]) {
+          out += this.#flush(idx);
+          if (this.#stop) return out;
+        }
+        this.#sawMessageStop = true;
+        return out + frameRaw(ev.event, ev.data);
+      }
+      default:
+        // message_start, message_delta, ping and event types newer than this code pass through.
+        return frameRaw(ev.event, ev.data);
+    }
+  }
+
+  /**
+   * The upstream closed the connection. A stream that ended without `message_stop` was cut short:
+   * the client gets an error event rather than a truncated message that looks complete.
+   */
+  end(): string {
+    if (this.#stop || this.#sawMessageStop) return '';
+    return this.#deny(deny('UPSTREAM_BAD_RESPONSE', 'the stream ended before message_stop'));
+  }
+
+  /** End the stream now with a denial (e.g. client-side limits). */
+  abort(denial: Denial): string {
+    if (this.#stop) return '';
+    return this.#deny(denial);
+  }
+
+  #blockStart(ev: SseEvent, e: Ev): string {
+    const cb = e.content_block ?? {};
+    const idx = typeof e.index === 'number' ? e.index : -1;
+    if ((cb.type === 'tool_use' || cb.type === 'server_tool_use') && !(typeof cb.name === 'string' && this.#opts.toolAllowed(cb.name))) {
+      return this.#deny(deny('TOOL_NOT_ALLOWED', typeof cb.name === 'string' ? cb.name : '(unnamed)'));
+    }
+    let role: TextRole | undefined;
+    let deltaType = '';
+    let initial = '';
+    if (cb.type === 'text') {
+      role = 'assistant';
+      deltaType = 'text_delta';
+      if (typeof cb.text === 'string') initial = cb.text;
+    } else if (cb.type === 'thinking') {
+      role = 'assistant';
+      deltaType = 'thinking_delta';
+      if (typeof cb.thinking === 'string') initial = cb.thinking;
+    } else if (cb.type === 'tool_use' || cb.type === 'server_tool_use') {
+      role = 'arguments';
+      deltaType = 'input_json_delta';
+      // Arguments arrive as input_json_delta; a non-empty initial input is not streamed, so it
+      // is scanned whole as the first piece.
+      if (cb.input && typeof cb.input === 'object' && Object.keys(cb.input).length > 0) initial = JSON.stringify(cb.input);
+    } else {
+      // Blocks we cannot scan incrementally (server tool results …) pass as they are: they are
+      // produced by Anthropic's own tools, not by the model's free text.
+      return frameRaw(ev.event, ev.data);
+    }
+    this.#blocks.set(idx, { scanner: this.#opts.newScanner(role), deltaType });
+    if (initial.length === 0) return frameRaw(ev.event, ev.data);
+    const emptied = { ...cb };
+    if (cb.type === 'text') emptied.text = '';
+    else if (cb.type === 'thinking') emptied.thinking = '';
+    else emptied.input = {};
+    return frameEvent('content_block_start', { ...e, content_block: emptied }) + this.#feed(idx, initial);
+  }
+
+  #delta(ev: SseEvent, e: Ev): string {
+    const idx = typeof e.index === 'number' ? e.index : -1;
+    const field = e.delta?.type ? DELTA_FIELD[e.delta.type] : undefined;
+    if (!field) return frameRaw(ev.event, ev.data); // signature_delta, citations_delta, …
+    const piece = e.delta![field];
+    if (typeof piece !== 'string') return this.#deny(deny('UPSTREAM_BAD_RESPONSE', `a ${e.delta!.type} without text`));
+    if (!this.#blocks.has(idx)) return this.#deny(deny('UPSTREAM_BAD_RESPONSE', 'a delta for a block that was not started'));
+    return this.#feed(idx, piece);
+  }
+
+  #blockStop(ev: SseEvent, e: Ev): string {
+    const idx = typeof e.index === 'number' ? e.index : -1;
+    const out = this.#flush(idx);
+    if (this.#stop) return out;
+    return out + frameRaw(ev.event, ev.data);
+  }
+
+  #feed(idx: number, piece: string): string {
+    const b = this.#blocks.get(idx)!;
+    const r = b.scanner.push(piece);
+    return this.#release(idx, b.deltaType, r);
+  }
+
+  #flush(idx: number): string {
+    const b = this.#blocks.get(idx);
+    if (!b) return '';
+    this.#blocks.delete(idx);
+    return this.#release(idx, b.deltaType, b.scanner.end());
+  }
+
+  #release(idx: number, deltaType: string, r: { release: string; findings: Finding[]; blocked: boolean }): string {
+    for (const f of r.findings) this.#opts.onFinding?.(f, idx);
+    if (r.blocked) {
+      const rules = [...new Set(r.findings.filter((f) => f.action === 'block').map((f) => f.rule))];
+      return this.#deny(deny('BLOCKED', rules.join(', ') || 'policy', { rules }));
+    }
+    if (r.release.length === 0) return '';
+    const d = this.#opts.onOutput?.(r.release);
+    if (d) return this.#deny(d);
+    const field = DELTA_FIELD[deltaType]!;
+    return frameEvent('content_block_delta', { type: 'content_block_delta', index: idx, delta: { type: deltaType, [field]: r.release } });
+  }
+
+  #deny(denial: Denial): string {
+    this.#stop = { kind: 'denied', denial };
+    this.#blocks.clear();
+    return frameEvent('error', anthropicErrorBody(denial, this.#opts.requestId));
+  }
+
+  #upstreamError(upstreamType: string): string {
+    this.#stop = { kind: 'upstream-error', upstreamType };
+    this.#blocks.clear();
+    // Never forward the upstream's own message (STYLE §4); keep its type so SDK retry logic works.
+    const body = anthropicErrorBody(deny('UPSTREAM_BAD_RESPONSE', `upstream error event: ${upstreamType}`), this.#opts.requestId);
+    if (upstreamType === 'overloaded_error' || upstreamType === 'api_error' || upstreamType === 'rate_limit_error') body.error.type = upstreamType;
+    return frameEvent('error', body);
+  }
+}
