@@ -46,6 +46,8 @@ export const ERRORS = Object.freeze({
     'Rate limit reached: %s'),
   BUDGET_EXCEEDED: entry('FW_ERR_LIMITS_BUDGET_EXCEEDED', 'firewall_budget_exceeded', 429, 'insufficient_quota',
     'Budget exhausted: %s'),
+  PRICE_UNKNOWN: entry('FW_ERR_LIMITS_PRICE_UNKNOWN', 'firewall_model_price_unknown', 403, 'permission_error',
+    'Model %s has no price in the policy and a USD budget applies; the firewall refuses rather than spend unmetered (add the model to pricing).'),
   STORE_UNAVAILABLE: entry('FW_ERR_LIMITS_STORE_UNAVAILABLE', 'firewall_store_unavailable', 503, 'server_error',
     'The limits store is unavailable and the policy fails closed; retry later.'),
   INVALID_JSON: entry('FW_ERR_INGRESS_INVALID_JSON', 'firewall_invalid_json', 400, 'invalid_request_error',

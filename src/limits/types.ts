@@ -24,6 +24,13 @@ export interface AdmitRequest {
   maxOutputTokens: number;
   /** Limits that apply, merged from defaults, team and agent. */
   limits: LimitsConfig;
+  /**
+   * Limits on the whole team's aggregate (`teams.<team>.limits`), counted across all agents
+   * of the team. Needs `team`.
+   */
+  teamLimits?: LimitsConfig;
+  /** Limits on this key alone (`limits.perKey` of the agent). Needs `keyId`. */
+  keyLimits?: LimitsConfig;
 }
 
 /** A held reservation; settle or release it exactly once. */

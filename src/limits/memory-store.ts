@@ -1,0 +1,176 @@
+/**
+ * The in-memory store: one process, nothing to install. It runs the same algorithm as the Redis
+ * Lua scripts (see store.ts), synchronously, so an admission is atomic by construction (no await
+ * between check and take). Expired sliding entries and holds are swept on touch; keys whose
+ * windows ended are dropped by a periodic sweep.
+ */
+import type { LimitStore, PeekResult, ReserveOp, ReserveResult, RuleOp, RuleState, SettleEntry } from './store.js';
+import { CALENDAR_GRACE_MS } from './store.js';
+
+interface Entry { id: string; amount: number; expires: number }
+
+/** A sliding window: entries in expiry order (they are appended with now + windowMs). */
+interface Sliding { kind: 'sliding'; sum: number; entries: Entry[]; head: number; windowMs: number }
+/** A calendar window: committed usage and holds. */
+interface Calendar { kind: 'calendar'; used: number; held: number; holds: Map<string, Entry>; windowEnd: number }
+
+/** Sweep every minute; a cheap pass over the map. */
+const GC_INTERVAL_MS = 60_000;
+
+/** In-memory {@link LimitStore}. `clock` only drives key garbage collection. */
+export class MemoryStore implements LimitStore {
+  readonly kind = 'memory' as const;
+  #rules = new Map<string, Sliding | Calendar>();
+  #gc: NodeJS.Timeout;
+
+  constructor(private readonly clock: () => number = Date.now) {
+    this.#gc = setInterval(() => this.#collect(), GC_INTERVAL_MS);
+    this.#gc.unref();
+  }
+
+  async reserve(op: ReserveOp): Promise<ReserveResult> {
+    return this.reserveSync(op);
+  }
+
+  /** Synchronous core of {@link reserve} (used by the address limiter's fast path too). */
+  reserveSync(op: ReserveOp): ReserveResult {
+    const states: RuleState[] = [];
+    const rules = op.rules.map((r) => this.#get(r, op.now));
+    for (let i = 0; i < op.rules.length; i++) {
+      const r = op.rules[i]!;
+      const s = rules[i]!;
+      const inUse = s.kind === 'sliding' ? s.sum : s.used + s.held;
+      if (inUse + r.cost > r.limit) {
+        const all = op.rules.map((q, j) => stateOf(rules[j]!, q, op.now, 0));
+        return { ok: false, index: i, retryAfterMs: retryAfter(s, r, op.now), states: all };
+      }
+    }
+    for (let i = 0; i < op.rules.length; i++) {
+      const r = op.rules[i]!;
+      const s = rules[i]!;
+      if (!op.dryRun && r.cost > 0) {
+        if (s.kind === 'sliding') {
+          s.entries.push({ id: op.id, amount: r.cost, expires: op.now + r.windowMs });
+          s.sum += r.cost;
+        } else {
+          s.holds.set(op.id, { id: op.id, amount: r.cost, expires: op.holdUntil });
+          s.held += r.cost;
+        }
+      }
+      states.push(stateOf(s, r, op.now, op.dryRun ? r.cost : 0));
+    }
+    return { ok: true, states };
+  }
+
+  async settle(op: { id: string; now: number; entries: SettleEntry[] }): Promise<void> {
+    for (const e of op.entries) {
+      const s = this.#rules.get(e.key);
+      if (!s) {
+        if (e.kind === 'calendar' && e.actual > 0 && op.now < e.windowEnd + CALENDAR_GRACE_MS) {
+          this.#rules.set(e.key, { kind: 'calendar', used: e.actual, held: 0, holds: new Map(), windowEnd: e.windowEnd });
+        }
+        continue;
+      }
+      if (s.kind === 'sliding') {
+        // Linear in the live entries of one window; settles happen once per request.
+        for (let i = s.head; i < s.entries.length; i++) {
+          const en = s.entries[i]!;
+          if (en.id === op.id && en.amount === e.reserved) {
+            s.sum += e.actual - en.amount;
+            en.amount = e.actual;
+            break;
+          }
+        }
+      } else {
+        const h = s.holds.get(op.id);
+        if (h) {
+          s.holds.delete(op.id);
+          s.held -= h.amount;
+        }
+        s.used += e.actual;
+      }
+    }
+  }
+
+  async peek(now: number, rules: Array<Pick<RuleOp, 'key' | 'kind' | 'windowMs' | 'windowEnd'>>): Promise<PeekResult[]> {
+    return rules.map((r) => {
+      const s = this.#rules.get(r.key);
+      if (!s) return { used: 0, held: 0, resetMs: 0 };
+      sweep(s, now);
+      if (s.kind === 'sliding') return { used: s.sum, held: 0, resetMs: slidingReset(s, now) };
+      return { used: s.used, held: s.held, resetMs: Math.max(0, s.windowEnd - now) };
+    });
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#gc);
+    this.#rules.clear();
+  }
+
+  #get(r: RuleOp, now: number): Sliding | Calendar {
+    let s = this.#rules.get(r.key);
+    if (!s) {
+      s = r.kind === 'sliding'
+        ? { kind: 'sliding', sum: 0, entries: [], head: 0, windowMs: r.windowMs }
+        : { kind: 'calendar', used: 0, held: 0, holds: new Map(), windowEnd: r.windowEnd };
+      this.#rules.set(r.key, s);
+    }
+    sweep(s, now);
+    return s;
+  }
+
+  #collect(): void {
+    const now = this.clock();
+    for (const [key, s] of this.#rules) {
+      sweep(s, now);
+      const dead = s.kind === 'sliding' ? s.entries.length === s.head : now >= s.windowEnd + CALENDAR_GRACE_MS;
+      if (dead) this.#rules.delete(key);
+    }
+  }
+}
+
+function sweep(s: Sliding | Calendar, now: number): void {
+  if (s.kind === 'sliding') {
+    while (s.head < s.entries.length && s.entries[s.head]!.expires <= now) s.sum -= s.entries[s.head++]!.amount;
+    // Compact once the dead prefix dominates, so the array does not grow without bound.
+    if (s.head > 1024 && s.head * 2 > s.entries.length) {
+      s.entries = s.entries.slice(s.head);
+      s.head = 0;
+    }
+  } else if (s.holds.size > 0) {
+    for (const [id, h] of s.holds) {
+      if (h.expires <= now) {
+        s.holds.delete(id);
+        s.held -= h.amount;
+      }
+    }
+  }
+}
+
+function slidingReset(s: Sliding, now: number): number {
+  return s.entries.length > s.head ? Math.max(0, s.entries[s.entries.length - 1]!.expires - now) : 0;
+}
+
+function stateOf(s: Sliding | Calendar, r: RuleOp, now: number, pending: number): RuleState {
+  const inUse = (s.kind === 'sliding' ? s.sum : s.used + s.held) + pending;
+  const resetMs = s.kind === 'sliding'
+    ? Math.max(slidingReset(s, now), pending > 0 ? r.windowMs : 0)
+    : Math.max(0, s.windowEnd - now);
+  return { remaining: Math.max(0, r.limit - inUse), resetMs };
+}
+
+/** Ms until `r.cost` would fit; the whole window when it never can. */
+function retryAfter(s: Sliding | Calendar, r: RuleOp, now: number): number {
+  if (r.cost > r.limit) return s.kind === 'sliding' ? r.windowMs : Math.max(0, s.windowEnd - now);
+  if (s.kind === 'sliding') {
+    let need = s.sum + r.cost - r.limit;
+    for (let i = s.head; i < s.entries.length; i++) {
+      need -= s.entries[i]!.amount;
+      if (need <= 0) return Math.max(1, s.entries[i]!.expires - now);
+    }
+    return r.windowMs;
+  }
+  // Blocked only by in-flight holds: they settle (or expire) soon; ask again in a second.
+  if (s.used + r.cost <= r.limit) return 1_000;
+  return Math.max(1, s.windowEnd - now);
+}
