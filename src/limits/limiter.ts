@@ -94,7 +94,8 @@ export class StoreLimiter implements Limiter {
     for (const r of h.rules) {
       if (r.metric === 'requests') continue;
       const actual = r.metric === 'usd' ? actualNano : actualTokens;
-      if (actual === r.op.cost) continue;
+      // A sliding entry that was exact needs no change; a calendar hold must still become usage.
+      if (actual === r.op.cost && r.op.kind === 'sliding') continue;
       entries.push({ key: r.op.key, kind: r.op.kind, reserved: r.op.cost, actual, windowEnd: r.op.windowEnd });
     }
     if (entries.length === 0) return;

@@ -101,8 +101,9 @@ for i = 1, n do
       else
         redis.call('ZADD', z, fmt(holdUntil), id .. '|' .. costS)
         redis.call('HINCRBY', h, 'held', costS)
-        redis.call('PEXPIREAT', h, fmt(windowEnd + grace))
-        redis.call('PEXPIREAT', z, fmt(windowEnd + grace))
+        -- Relative TTL from the caller's clock, not PEXPIREAT: Redis' own clock must not decide.
+        redis.call('PEXPIRE', h, fmt(math.max(1, windowEnd + grace - now)))
+        redis.call('PEXPIRE', z, fmt(math.max(1, windowEnd + grace - now)))
       end
     end
   end
@@ -125,7 +126,7 @@ return out
  * actual, windowEnd. A hold that already expired is gone; the actual usage is still charged.
  */
 export const SETTLE_LUA = `${COMMON}
-local id, grace, n = ARGV[1], tonumber(ARGV[3]), tonumber(ARGV[4])
+local id, now, grace, n = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 for i = 1, n do
   local o = 5 + (i - 1) * 4
   local h, z = KEYS[2 * i - 1], KEYS[2 * i]
@@ -142,7 +143,7 @@ for i = 1, n do
     if redis.call('ZREM', z, member) == 1 then redis.call('HINCRBY', h, 'held', '-' .. reserved) end
     if tonumber(actual) > 0 then
       redis.call('HINCRBY', h, 'used', actual)
-      redis.call('PEXPIREAT', h, fmt(windowEnd + grace))
+      redis.call('PEXPIRE', h, fmt(math.max(1, windowEnd + grace - now)))
     end
   end
 end

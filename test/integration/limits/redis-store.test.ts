@@ -1,0 +1,158 @@
+/**
+ * The limiter on a real redis-server (spawned on a free loopback port for this file, killed in
+ * teardown): exactness across two limiter instances (two ioredis clients) under 200 concurrent
+ * admits, settlement and release, windows rolled by an injected clock, hold expiry, script-cache
+ * loss (NOSCRIPT), key prefixing and usage reports.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Registry } from 'prom-client';
+import { Redis } from 'ioredis';
+import { createLimiter, type AdmitRequest, type FirewallLimiter } from '../../../src/limits/index.js';
+import { redisTestsEnabled, startRedis, type RedisServer } from '../../helpers/redis.js';
+
+const T0 = Date.UTC(2026, 10, 27, 12, 0, 0);
+
+describe.skipIf(!redisTestsEnabled())('limits on redis (LLMFW_SKIP_REDIS_TESTS=1 skips)', () => {
+  let server: RedisServer;
+  let admin: Redis;
+  let open: FirewallLimiter[] = [];
+  let prefixN = 0;
+
+  beforeAll(async () => {
+    server = await startRedis();
+    admin = new Redis(server.url);
+  });
+  afterEach(async () => { await Promise.all(open.map((l) => l.close())); open = []; });
+  afterAll(async () => {
+    admin?.disconnect();
+    await server?.stop();
+  });
+
+  /** Two limiters sharing one Redis and one clock, each with its own client; a fresh key prefix per test. */
+  async function pair(o: { pricing?: Record<string, { input: number; output: number }>; reservationTtlMs?: number } = {}) {
+    const clock = { now: T0 };
+    const keyPrefix = `llmfw:test${++prefixN}:`;
+    const mk = () => createLimiter({ redisUrl: server.url, store: { keyPrefix, failMode: 'closed' }, clock: () => clock.now,
+      pricing: o.pricing, reservationTtlMs: o.reservationTtlMs, metricsRegistry: new Registry() });
+    const [a, b] = await Promise.all([mk(), mk()]);
+    open.push(a, b);
+    expect(a.storeKind).toBe('redis');
+    return { a, b, clock, keyPrefix };
+  }
+
+  const req = (over: Partial<AdmitRequest> = {}): AdmitRequest => ({
+    agent: 'bot', model: 'gpt-4o-mini', promptTokens: 100, maxOutputTokens: 100, limits: {}, ...over,
+  });
+
+  it('admits at most N tokens out of 200 concurrent admits from two instances against a token budget of N; the rest get firewall_budget_exceeded', async () => {
+    const { a, b } = await pair();
+    const N = 7_000;
+    const limits = { budgets: [{ window: 'day' as const, tokens: N }] };
+    const results = await Promise.all(Array.from({ length: 200 }, (_, i) =>
+      (i % 2 ? a : b).admit(req({ limits, promptTokens: 20 + (i % 11), maxOutputTokens: 60 }))));
+    const ok = results.filter((r) => r.ok);
+    const admitted = ok.reduce((s, r) => s + (r.ok ? r.reservation.reservedTokens : 0), 0);
+    expect(admitted).toBeLessThanOrEqual(N);
+    expect(admitted).toBeGreaterThan(N - 91); // exact: it stops only when the next one cannot fit
+    expect(ok.length).toBeLessThan(200);
+    for (const r of results) if (!r.ok) expect(r.denial.error.code).toBe('firewall_budget_exceeded');
+    const [row] = await a.usage([{ scope: 'agent', name: 'bot', limits }]);
+    expect(row!.reserved).toBe(admitted);
+  });
+
+  it('admits exactly N of 200 concurrent requests from two instances against requests-per-minute N', async () => {
+    const { a, b } = await pair();
+    const limits = { requestsPerMinute: 37 };
+    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => (i % 2 ? a : b).admit(req({ limits }))));
+    expect(results.filter((r) => r.ok).length).toBe(37);
+    for (const r of results) {
+      if (r.ok) continue;
+      expect(r.denial.error.code).toBe('firewall_rate_limited');
+      expect(r.denial.retryAfter).toBe(60);
+      expect(r.headers['x-ratelimit-remaining-requests']).toBe('0');
+    }
+  });
+
+  it('settles to actual usage and releases failed calls, so usage returns to what was spent', async () => {
+    const { a, b } = await pair({ pricing: { 'gpt-4o-mini': { input: 0.15, output: 0.6 } } });
+    const limits = { tokensPerMinute: 10_000, budgets: [{ window: 'day' as const, tokens: 50_000 }, { window: 'month' as const, usd: 1 }] };
+    const r1 = await a.admit(req({ limits, promptTokens: 1000, maxOutputTokens: 2000 }));
+    const r2 = await b.admit(req({ limits, promptTokens: 500, maxOutputTokens: 2000 }));
+    if (!r1.ok || !r2.ok) throw new Error('expected both admitted');
+    let rows = await a.usage([{ scope: 'agent', name: 'bot', limits }]);
+    expect(rows.map((r) => [r.limit, r.used, r.reserved])).toEqual([
+      ['tokensPerMinute', 5500, 0], ['tokens/day', 0, 5500], ['usd/month', 0, expect.closeTo((1000 * 0.15 + 2000 * 0.6 + 500 * 0.15 + 2000 * 0.6) / 1e6, 9)],
+    ]);
+    await a.settle(r1.reservation, { inputTokens: 1000, outputTokens: 42 });
+    await b.release(r2.reservation);
+    rows = await b.usage([{ scope: 'agent', name: 'bot', limits }]);
+    expect(rows.map((r) => [r.limit, r.used, r.reserved])).toEqual([
+      ['tokensPerMinute', 1042, 0], ['tokens/day', 1042, 0], ['usd/month', expect.closeTo((1000 * 0.15 + 42 * 0.6) / 1e6, 9), 0],
+    ]);
+  });
+
+  it('rolls sliding and calendar windows over with the injected clock, no sleeping', async () => {
+    const { a, b, clock } = await pair();
+    const limits = { requestsPerSecond: 2, budgets: [{ window: 'hour' as const, tokens: 250 }] };
+    const small = req({ limits, promptTokens: 100, maxOutputTokens: 0 });
+    clock.now = Date.UTC(2026, 10, 27, 12, 59, 59, 500);
+    expect((await a.admit(small)).ok).toBe(true);
+    expect((await b.admit(small)).ok).toBe(true);
+    const d = await a.admit(small);
+    expect(!d.ok && d.denial.error.code).toBe('firewall_rate_limited');
+    clock.now += 1000; // 13:00:00.500: the second has slid, and a new UTC hour began
+    expect((await b.admit(small)).ok).toBe(true); // 100 of 250 this hour
+    const tooMuch = await a.admit(req({ limits, promptTokens: 200, maxOutputTokens: 0 }));
+    expect(!tooMuch.ok && tooMuch.denial.error.code).toBe('firewall_budget_exceeded');
+  });
+
+  it("ages out a crashed instance's budget holds after the reservation TTL", async () => {
+    const { a, b, clock } = await pair({ reservationTtlMs: 5_000 });
+    const limits = { budgets: [{ window: 'day' as const, tokens: 1000 }] };
+    expect((await a.admit(req({ limits, promptTokens: 900, maxOutputTokens: 0 }))).ok).toBe(true);
+    await a.close(); // the instance "crashes" without settling
+    open = open.filter((l) => l !== a);
+    expect((await b.admit(req({ limits, promptTokens: 900, maxOutputTokens: 0 }))).ok).toBe(false);
+    clock.now += 5_001;
+    expect((await b.admit(req({ limits, promptTokens: 900, maxOutputTokens: 0 }))).ok).toBe(true);
+  });
+
+  it('keeps working after Redis loses its script cache (EVALSHA → NOSCRIPT → EVAL)', async () => {
+    const { a } = await pair();
+    const limits = { requestsPerMinute: 5 };
+    expect((await a.admit(req({ limits }))).ok).toBe(true);
+    await admin.script('FLUSH');
+    expect((await a.admit(req({ limits }))).ok).toBe(true);
+    const [row] = await a.usage([{ scope: 'agent', name: 'bot', limits }]);
+    expect(row!.used).toBe(2);
+  });
+
+  it('stores every key under the configured versioned prefix with a TTL', async () => {
+    const { a, keyPrefix } = await pair();
+    await a.admit(req({ limits: { requestsPerMinute: 5, budgets: [{ window: 'day', tokens: 1e6 }] } }));
+    const keys = await admin.keys(`${keyPrefix}*`);
+    expect(keys.sort()).toEqual([
+      `${keyPrefix}cal:agent:bot:tok:day:20261127`, `${keyPrefix}cal:agent:bot:tok:day:20261127:z`,
+      `${keyPrefix}sw:agent:bot:rpm`, `${keyPrefix}sw:agent:bot:rpm:z`,
+    ]);
+    for (const k of keys) expect(await admin.pttl(k)).toBeGreaterThan(0);
+  });
+
+  it('limits MCP tool calls across instances', async () => {
+    const { a, b } = await pair();
+    const call = { agent: 'bot', server: 'fs', tool: 'write_file', callsPerMinute: 3 };
+    const r = await Promise.all([a, b, a, b, a].map((l) => l.admitToolCall(call)));
+    expect(r.filter((x) => x.ok).length).toBe(3);
+  });
+
+  it('shares the address throttle across instances', async () => {
+    const { a, b } = await pair();
+    const ta = a.addressLimiter({ max: 2, windowSeconds: 60 });
+    const tb = b.addressLimiter({ max: 2, windowSeconds: 60 });
+    await ta.fail('203.0.113.9');
+    await tb.fail('203.0.113.9');
+    expect((await ta.check('203.0.113.9')).ok).toBe(false);
+    expect((await tb.check('203.0.113.9')).ok).toBe(false);
+    await ta.close(); await tb.close();
+  });
+});
