@@ -64,6 +64,12 @@ export function fill(template: string, vars: Readonly<Record<string, string | re
     const close = template.indexOf('}', open);
     if (close < 0) break;
     const key = template.slice(open + 1, close);
+    if (!/^[A-Za-z0-9_]{1,40}$/.test(key)) {
+      // A literal brace in the template (JSON, code): copy it and keep scanning after it.
+      out += template.slice(i, open + 1);
+      i = open + 1;
+      continue;
+    }
     const v = vars[key];
     out += template.slice(i, open);
     if (v === undefined) out += template.slice(open, close + 1);

@@ -32,10 +32,24 @@ export function pieces(template: string, value: (slot: string) => string | Typed
     const open = template.indexOf('{', i);
     const close = open < 0 ? -1 : template.indexOf('}', open);
     if (open < 0 || close < 0) break;
+    const name = template.slice(open + 1, close);
+    if (!isSlotName(name)) {
+      // A literal brace (JSON in a template): keep it and look for the next slot after it.
+      out.push(template.slice(i, open + 1));
+      i = open + 1;
+      continue;
+    }
     if (open > i) out.push(template.slice(i, open));
-    out.push(value(template.slice(open + 1, close)));
+    out.push(value(name));
     i = close + 1;
   }
   if (i < template.length) out.push(template.slice(i));
   return out;
+}
+
+/** Slot names are plain identifiers; anything else between braces is literal text. */
+export function isSlotName(name: string): boolean {
+  if (name.length === 0 || name.length > 40) return false;
+  for (const ch of name) if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch === '_')) return false;
+  return true;
 }
