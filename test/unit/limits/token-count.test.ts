@@ -24,7 +24,7 @@ function reference(enc: ReturnType<typeof get_encoding>, messages: Array<Record<
   return n;
 }
 
-const COOKBOOK_MESSAGES = [
+const COOKBOOK_MESSAGES: Array<Record<string, string>> = [
   { role: 'system', content: 'You are a helpful, pattern-following assistant that translates corporate jargon into plain English.' },
   { role: 'system', name: 'example_user', content: 'New synergies will help drive top-line growth.' },
   { role: 'system', name: 'example_assistant', content: 'Things working well together will increase revenue.' },
