@@ -1,0 +1,12 @@
+/**
+ * The detection engine's public entry point: `createEngine(options)` and the contract types.
+ * Front ends, `scan`, `eval` and the MCP gateway import from here only.
+ */
+export { createEngine, loadBuiltinPacks, compileCustomRules, PACKS_DIR, REGEX_PII_TYPES } from './create-engine.js';
+export { RuleLoadError } from './re2-seam.js';
+export { MemoryVault, redactText, mergeSpans } from './redact.js';
+export { MAX_HOLD as STREAM_MAX_HOLD } from './stream.js';
+export type { Engine, EngineOptions, StreamScanner, RedactionVault, CustomRule } from './api.js';
+export type {
+  Action, Detector, DetectorId, DetectorKind, Direction, Finding, ScanContext, ScanResult, Severity, Surface, TextRole,
+} from './types.js';

@@ -1,0 +1,48 @@
+/**
+ * Discovers every rule file under detectors/packs, compiles it, and checks its own examples
+ * (gitleaks style): each true positive fires that rule through the full engine (normalisation,
+ * decoding, validators), and each false positive fires no rule of the pack. Starts nothing.
+ */
+import { describe, expect, it } from 'vitest';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { createEngine, PACKS_DIR, REGEX_PII_TYPES } from '../../../detectors/engine/index.js';
+import { loadPackDir } from '../../../detectors/engine/rule-file.js';
+import { CompiledPack } from '../../../detectors/engine/pack.js';
+import { ScanInput } from '../../../detectors/engine/scan-input.js';
+
+const DETECTOR_OF: Record<string, string> = {
+  'prompt-injection': 'prompt-injection', pii: 'pii', secrets: 'secrets', 'tool-poisoning': 'tool-poisoning',
+};
+const engine = createEngine({ pii: { entities: REGEX_PII_TYPES }, promptInjection: { threshold: 0 } });
+const ctx = { direction: 'request' as const, surface: 'llm' as const };
+
+const packs = readdirSync(PACKS_DIR).filter((d) => statSync(join(PACKS_DIR, d)).isDirectory());
+
+describe.each(packs)('pack %s', (pack) => {
+  const rules = loadPackDir(join(PACKS_DIR, pack));
+  const compiled = new CompiledPack(pack, rules, { placeholderCheck: pack === 'secrets' });
+  const view = pack === 'prompt-injection' || pack === 'tool-poisoning' ? 'folded' : 'strict';
+
+  it('has rules, each with at least one true and one false positive example', () => {
+    expect(rules.length).toBeGreaterThan(0);
+    for (const r of rules) {
+      expect(r.examples.tp.length, r.id).toBeGreaterThan(0);
+      expect(r.examples.fp.length, r.id).toBeGreaterThan(0);
+      expect(r.id.startsWith(`${pack}.`), r.id).toBe(true);
+    }
+  });
+
+  for (const rule of rules) {
+    it.each(rule.examples.tp)(`${rule.id} fires on its true positive %#`, (text) => {
+      const [res] = engine.scan(text, ctx, [DETECTOR_OF[pack]!]);
+      expect(res!.findings.map((f) => f.rule)).toContain(rule.id);
+    });
+    it.each(rule.examples.fp)(`${rule.id}: false positive %# fires no rule of the pack`, (text) => {
+      const input = new ScanInput(text);
+      const v = view === 'folded' ? input.folded : input.strict;
+      const hits = compiled.run(v.text, view === 'folded' ? v.text : input.strictLower).map((h) => h.rule.id);
+      expect(hits).toEqual([]);
+    });
+  }
+});
