@@ -70,6 +70,8 @@ export const ERRORS = Object.freeze({
     'The upstream did not answer in time (%s).'),
   UPSTREAM_UNREACHABLE: entry('FW_ERR_UPSTREAM_UNREACHABLE', 'firewall_upstream_unreachable', 502, 'server_error',
     'The upstream could not be reached (%s).'),
+  UPSTREAM_ERROR: entry('FW_ERR_UPSTREAM_ERROR', 'firewall_upstream_error', 502, 'server_error',
+    'The upstream answered HTTP %s with a body that is not an OpenAI-shaped error; the body is withheld.'),
   UPSTREAM_BAD_RESPONSE: entry('FW_ERR_UPSTREAM_BAD_RESPONSE', 'firewall_upstream_bad_response', 502, 'server_error',
     'The upstream sent a response the firewall could not process (%s).'),
   DETECTOR_FAILED: entry('FW_ERR_DETECT_FAILED', 'firewall_detector_failed', 503, 'server_error',
@@ -84,6 +86,12 @@ export const ERRORS = Object.freeze({
     'The MCP server did not answer in time (%s).'),
   MCP_MESSAGE_TOO_LARGE: entry('FW_ERR_MCP_MESSAGE_TOO_LARGE', 'firewall_message_too_large', 413, 'invalid_request_error',
     'The message is larger than the limit of %s bytes.'),
+  MCP_METHOD_NOT_ALLOWED: entry('FW_ERR_MCP_METHOD_NOT_ALLOWED', 'firewall_method_not_allowed', 400, 'invalid_request_error',
+    'The firewall does not relay the MCP method %s.'),
+  MCP_HOST_NOT_ALLOWED: entry('FW_ERR_MCP_HOST_NOT_ALLOWED', 'firewall_host_not_allowed', 403, 'permission_error',
+    'The %s is not allowed for the MCP gateway (mcp.allowedHosts).'),
+  MCP_SESSION_NOT_FOUND: entry('FW_ERR_MCP_SESSION_NOT_FOUND', 'firewall_session_not_found', 404, 'invalid_request_error',
+    'Unknown or expired MCP session; initialize a new one.'),
 });
 
 export type ErrorKey = keyof typeof ERRORS;

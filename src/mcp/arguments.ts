@@ -3,7 +3,8 @@
  * compiled once per policy and checked before anything is forwarded. Forms: `schema` (a full
  * JSON Schema, ajv), `prefix` (paths, see `path-guard.ts`), `pattern` (RE2, whole value),
  * `enum`, `maxLength`, `minimum`/`maximum`, and `denyUnknownArgs` on the tool. A constraint on
- * an argument whose value is an array applies to every item (e.g. `read_multiple_files.paths`).
+ * an argument whose value is an array applies to every item (e.g. `read_multiple_files.paths`),
+ * except `maxLength`, which then limits the number of items.
  * Refusals name the argument and the kind of violation, never the value.
  */
 import { Ajv, type ValidateFunction } from 'ajv';
@@ -40,7 +41,7 @@ function compileConstraint(name: string, c: ArgConstraint, realpath?: RealpathFn
   let validate: ValidateFunction | undefined;
   if (c.schema !== undefined) validate = ajv.compile(c.schema);
 
-  const one = (v: unknown): string | undefined => {
+  const one = (v: unknown, inArray = false): string | undefined => {
     if (prefix !== undefined) {
       const r = checkPathUnder(v, prefix, realpath);
       if (r) return `path ${r}`;
@@ -50,7 +51,7 @@ function compileConstraint(name: string, c: ArgConstraint, realpath?: RealpathFn
       if (!re.test(v)) return 'does not match the allowed pattern';
     }
     if (enumSet !== undefined && !enumSet.has(v)) return 'not one of the allowed values';
-    if (c.maxLength !== undefined && typeof v === 'string' && v.length > c.maxLength) return `longer than ${c.maxLength}`;
+    if (!inArray && c.maxLength !== undefined && typeof v === 'string' && v.length > c.maxLength) return `longer than ${c.maxLength}`;
     if (c.minimum !== undefined || c.maximum !== undefined) {
       if (typeof v !== 'number' || !Number.isFinite(v)) return 'must be a number';
       if (c.minimum !== undefined && v < c.minimum) return `below the minimum ${c.minimum}`;
@@ -69,7 +70,7 @@ function compileConstraint(name: string, c: ArgConstraint, realpath?: RealpathFn
       if (Array.isArray(value)) {
         if (c.maxLength !== undefined && value.length > c.maxLength) return `more than ${c.maxLength} items`;
         for (const item of value) {
-          const r = one(item);
+          const r = one(item, true);
           if (r) return r;
         }
         return undefined;

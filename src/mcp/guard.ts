@@ -187,8 +187,7 @@ export class McpGuard {
       }
       default:
         if (PASS_THROUGH.has(method)) return this.#forward(m, method);
-        this.#o.toClient({ jsonrpc: '2.0', id: m.id, error: { code: RPC.METHOD_NOT_FOUND, message: `Method not found: the firewall does not forward ${JSON.stringify(method.slice(0, 64))}`, data: { code: 'firewall_method_not_allowed', requestId: randomUUID() } } });
-        this.#audit({ event: 'mcp.message.rejected', method: method.slice(0, 64), decision: 'block', detail: 'unknown method' });
+        this.#refuse(m.id, method.slice(0, 64), deny('MCP_METHOD_NOT_ALLOWED', JSON.stringify(method.slice(0, 64)), { rules: ['mcp.method-allowlist'] }));
     }
   }
 
@@ -331,10 +330,10 @@ export class McpGuard {
       decision = r.decision;
       rules = r.rules;
     }
-    this.#o.toClient(m as JSONRPCMessage);
     if (p.method === 'tools/call' || decision !== 'allow' || p.method === 'resources/read' || p.method === 'prompts/get') {
       this.#audit({ event: 'mcp.call.completed', method: p.method, tool: p.tool, requestId: p.requestId, decision, rules, latencyMs: Date.now() - p.started });
     }
+    this.#o.toClient(m as JSONRPCMessage);
   }
 
   async #checkResult(p: Pending, result: Msg): Promise<{ result: Msg; decision: 'allow' | 'flag' | 'redact'; rules: string[] } | { denial: Denial }> {
