@@ -1,0 +1,82 @@
+/**
+ * The limits stage call site for the LLM surface: count the prompt and reserve before forwarding
+ * (`limiter.admit`), then settle with the upstream's reported usage — or release when the call
+ * failed or the client went away. A ticket settles or releases exactly once, whatever path ends
+ * the request. Skipped entirely when the app has no limiter.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { Denial } from '../errors.js';
+import { admitRequestFor } from '../limits/index.js';
+import type { Limiter, Reservation, Usage } from '../limits/types.js';
+import type { LlmRoute } from './routes-meta.js';
+
+/** A held reservation. */
+export interface LimitsTicket {
+  /** `x-ratelimit-*` headers for the client. */
+  readonly headers: Record<string, string>;
+  settle(usage: Usage | undefined): void;
+  release(usage?: Usage): void;
+}
+
+export type LimitsOutcome =
+  | { ok: true; ticket: LimitsTicket | undefined; headers: Record<string, string> }
+  | { ok: false; denial: Denial; headers: Record<string, string> };
+
+/** Reserve for this call. `body` is what will be forwarded. */
+export async function admitLimits(request: FastifyRequest, limiter: Limiter | undefined, route: LlmRoute, body: unknown, model: string): Promise<LimitsOutcome> {
+  if (!limiter) return { ok: true, ticket: undefined, headers: {} };
+  const st = request.fw;
+  const agent = st.agent!;
+  const result = await limiter.admit(admitRequestFor({
+    route, body, model,
+    agent: agent.name,
+    limits: agent.limits,
+    team: agent.doc.team,
+    teams: st.policy.doc.teams,
+    keyId: st.keyId,
+    encodings: st.policy.doc.encodings,
+  }));
+  if (!result.ok) return { ok: false, denial: result.denial, headers: result.headers };
+  return { ok: true, ticket: ticketFor(request, limiter, result.reservation, result.headers), headers: result.headers };
+}
+
+function ticketFor(request: FastifyRequest, limiter: Limiter, reservation: Reservation, headers: Record<string, string>): LimitsTicket {
+  let done = false;
+  const log = (err: unknown) => request.server.fw.logger.warn({ event: 'limits.settle_failed', requestId: request.id, reason: (err as Error).message }, 'settling a reservation failed');
+  return {
+    headers,
+    settle(usage) {
+      if (done) return;
+      done = true;
+      if (usage) {
+        request.fw.usage = { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens };
+        limiter.settle(reservation, usage).catch(log);
+      } else {
+        // No usage reported: keep the reservation as spent (the safe estimate) by settling it whole.
+        limiter.settle(reservation, { inputTokens: reservation.reservedTokens, outputTokens: 0 }).catch(log);
+      }
+    },
+    release(usage) {
+      if (done) return;
+      done = true;
+      limiter.release(reservation, usage).catch(log);
+    },
+  };
+}
+
+/**
+ * For streamed chat/completions calls with a limiter, ask the upstream for the final usage chunk.
+ * Returns whether the client asked for it itself (then the chunk is relayed, else hidden).
+ */
+export function requestStreamUsage(route: LlmRoute, body: Record<string, any>): { clientAsked: boolean; changed: boolean } {
+  if (route !== 'chat' && route !== 'completions') return { clientAsked: true, changed: false };
+  const clientAsked = body.stream_options?.include_usage === true;
+  if (clientAsked) return { clientAsked, changed: false };
+  body.stream_options = { ...(body.stream_options ?? {}), include_usage: true };
+  return { clientAsked, changed: true };
+}
+
+/** Is this chat/completions stream event the usage-only chunk (`choices: []` with `usage`)? */
+export function isUsageOnlyChunk(ev: Record<string, any>): boolean {
+  return Array.isArray(ev.choices) && ev.choices.length === 0 && typeof ev.usage === 'object' && ev.usage !== null;
+}

@@ -1,0 +1,110 @@
+/**
+ * The LLM request pipeline for the OpenAI-compatible routes, in stage order:
+ * shape → authorize (model, tools) → upstream check → inspect (request) → limits → forward →
+ * relay (JSON or SSE, with the response-side stages). Each stage lives in its own file; this one
+ * only sequences them and turns their outcomes into responses. The body is re-serialised only
+ * when a stage changed it; otherwise the exact client bytes go upstream.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { deny } from '../errors.js';
+import { sendDenial } from '../server/render.js';
+import { authorizeModel, authorizeRequestTools, TOOL_RULE } from './authorize.js';
+import { inspectRequest, type InspectContext } from './inspect-stage.js';
+import { admitLimits, requestStreamUsage } from './limits-stage.js';
+import { checkRequestShape } from './request-shape.js';
+import { relayJson } from './respond-json.js';
+import { relayStream } from './respond-stream.js';
+import { ROUTE_PATHS, type LlmRoute } from './routes-meta.js';
+import { forward, upstreamConfigProblem, upstreamError, upstreamHeaders } from './upstream-client.js';
+import { relayUpstreamError } from './upstream-error.js';
+
+type Obj = Record<string, any>;
+
+/** The fastify handler for one OpenAI-compatible POST route. */
+export function llmHandler(route: LlmRoute) {
+  return async function handle(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> {
+    const st = request.fw;
+    st.route = route;
+    const deps = request.server.fw;
+
+    const shapeDenial = checkRequestShape(route, request.body);
+    if (shapeDenial) return sendDenial(request, reply, shapeDenial);
+    const body = request.body as Obj;
+    st.model = body.model;
+    st.stream = body.stream === true;
+    const agent = st.agent!;
+
+    const modelDenial = authorizeModel(agent, body.model);
+    if (modelDenial) return sendDenial(request, reply, modelDenial);
+    let changed = false;
+    const tools = authorizeRequestTools(route, agent, body);
+    if (!tools.ok) return sendDenial(request, reply, tools.denial);
+    if (tools.stripped.length > 0) {
+      changed = true;
+      st.rules.push(TOOL_RULE);
+      st.decision = 'flag';
+    }
+
+    const up = agent.upstream ? st.policy.upstreams.get(agent.upstream) : undefined;
+    const problem = upstreamConfigProblem(up, agent.upstream);
+    if (problem || !up) return sendDenial(request, reply, deny('UPSTREAM_NOT_CONFIGURED', problem), { decision: 'error' });
+    st.upstream = up.name;
+
+    let inspect: InspectContext | undefined;
+    if (deps.engine) {
+      inspect = { engine: deps.engine, policy: st.policy, agent, state: st, vault: deps.engine.newVault() };
+      const r = inspectRequest(inspect, route, body);
+      if (r.denial) return sendDenial(request, reply, r.denial, { decision: 'block' });
+      changed ||= r.changed;
+    }
+
+    let hideUsage = false;
+    if (st.stream && deps.limiter) {
+      const u = requestStreamUsage(route, body);
+      hideUsage = !u.clientAsked;
+      changed ||= u.changed;
+    }
+
+    const limits = await admitLimits(request, deps.limiter, route, body, body.model);
+    if (!limits.ok) return sendDenial(request, reply, limits.denial, { headers: limits.headers });
+    const ticket = limits.ticket;
+
+    // A client that disconnects aborts the upstream call (no orphaned upstream requests).
+    const abort = new AbortController();
+    reply.raw.once('close', () => { if (!reply.raw.writableFinished) abort.abort(); });
+
+    const t0 = performance.now();
+    let res;
+    try {
+      res = await forward(deps.upstreams, up, {
+        path: ROUTE_PATHS[route],
+        method: 'POST',
+        headers: upstreamHeaders(up, request.id, request.headers, true),
+        body: changed ? JSON.stringify(body) : request.rawBody,
+        signal: abort.signal,
+      });
+    } catch (err) {
+      ticket?.release();
+      if (abort.signal.aborted) {
+        st.event = 'request.aborted';
+        return reply.hijack();
+      }
+      const fe = upstreamError(err);
+      deps.metrics.upstreamErrors.inc({ upstream: up.name, kind: (err as { kind?: string }).kind ?? fe.kind });
+      return sendDenial(request, reply, { error: fe.entry, detail: fe.detail }, { decision: 'error' });
+    }
+    st.upstreamLatencyMs = Math.round((performance.now() - t0) * 1000) / 1000;
+    deps.metrics.upstreamLatency.observe({ upstream: up.name, route }, st.upstreamLatencyMs / 1000);
+    reply.headers(limits.headers);
+
+    if (res.statusCode >= 400) {
+      ticket?.release();
+      return relayUpstreamError(request, reply, res);
+    }
+    const ct = res.headers['content-type'];
+    if (typeof ct === 'string' && ct.startsWith('text/event-stream')) {
+      return relayStream(request, reply, { route, res, abort, ticket, inspect, hideUsage, headers: limits.headers });
+    }
+    return relayJson(request, reply, { route, res, ticket, inspect });
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * Relaying a non-streamed upstream answer. When no stage needs to look at it (no tool
+ * allowlist, no limiter, no engine) the body is piped through as received. Otherwise it is read
+ * whole, checked (called tools), settled (usage), inspected (response detectors), and sent as the
+ * original bytes unless a stage changed it.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Dispatcher } from 'undici';
+import { deny } from '../errors.js';
+import { usageFromResponse } from '../limits/index.js';
+import { sendDenial } from '../server/render.js';
+import { checkCalledTools, responseToolNames } from './authorize.js';
+import { inspectResponse, type InspectContext } from './inspect-stage.js';
+import type { LimitsTicket } from './limits-stage.js';
+import type { LlmRoute } from './routes-meta.js';
+import { readBounded } from './upstream-error.js';
+import { upstreamError } from './upstream-client.js';
+
+/** Largest upstream body the firewall reads whole to inspect it. */
+export const MAX_INSPECTED_BODY = 64 << 20;
+
+export interface JsonRelay {
+  route: LlmRoute;
+  res: Dispatcher.ResponseData;
+  ticket?: LimitsTicket;
+  inspect?: InspectContext;
+}
+
+/** Does any stage need to read a non-streamed response? */
+export function needsResponseBody(request: FastifyRequest, r: Omit<JsonRelay, 'res'>): boolean {
+  const toolsChecked = request.fw.agent?.doc.tools !== undefined && (r.route === 'chat' || r.route === 'responses');
+  return toolsChecked || r.ticket !== undefined || (r.inspect !== undefined && r.route !== 'embeddings');
+}
+
+const PASS_HEADERS = ['content-type', 'openai-processing-ms', 'openai-version'];
+
+export async function relayJson(request: FastifyRequest, reply: FastifyReply, r: JsonRelay): Promise<FastifyReply> {
+  const { res, ticket } = r;
+  reply.code(res.statusCode);
+  for (const h of PASS_HEADERS) { const v = res.headers[h]; if (typeof v === 'string') reply.header(h, v); }
+  if (!needsResponseBody(request, r)) {
+    const len = res.headers['content-length'];
+    if (typeof len === 'string') reply.header('content-length', len);
+    return reply.send(res.body);
+  }
+  let buf: Buffer | undefined;
+  try {
+    buf = await readBounded(res.body, MAX_INSPECTED_BODY);
+  } catch (err) {
+    ticket?.release();
+    if (request.raw.destroyed) return reply.hijack();
+    const fe = upstreamError(err);
+    request.server.fw.metrics.upstreamErrors.inc({ upstream: request.fw.upstream ?? 'unknown', kind: fe.kind });
+    return sendDenial(request, reply, { error: fe.entry, detail: fe.detail }, { decision: 'error' });
+  }
+  let json: any;
+  try {
+    if (!buf) throw new Error('too large');
+    json = JSON.parse(buf.toString('utf8'));
+  } catch {
+    ticket?.settle(undefined);
+    // Fail closed: a body the stages cannot read is not relayed unread.
+    return sendDenial(request, reply, deny('UPSTREAM_BAD_RESPONSE', buf ? 'invalid JSON' : 'body too large'), { decision: 'error' });
+  }
+  ticket?.settle(usageFromResponse(r.route, json));
+  const agent = request.fw.agent!;
+  const toolDenial = checkCalledTools(agent, responseToolNames(r.route, json));
+  if (toolDenial) return sendDenial(request, reply, toolDenial, { decision: 'block' });
+  if (r.inspect && r.route !== 'embeddings') {
+    const out = inspectResponse(r.inspect, r.route, json);
+    if (out.denial) return sendDenial(request, reply, out.denial, { decision: 'block' });
+    if (out.changed) return reply.type('application/json').send(JSON.stringify(json));
+  }
+  return reply.header('content-length', String(buf!.length)).send(buf);
+}

@@ -1,0 +1,19 @@
+/**
+ * The OpenAI-compatible front end as an encapsulated fastify plugin (registered under `/v1`):
+ * ingress (JSON content type) and authentication hooks for every route in it, then the routes.
+ */
+import type { FastifyInstance } from 'fastify';
+import { authenticateRequest, requireJsonOnPost } from '../server/auth-hook.js';
+import { listModels } from './models.js';
+import { llmHandler } from './proxy.js';
+import { ROUTE_PATHS, type LlmRoute } from './routes-meta.js';
+
+/** Register the LLM routes (no route schemas: the body is checked without coercion in the handler). */
+export async function llmRoutes(app: FastifyInstance): Promise<void> {
+  app.addHook('onRequest', requireJsonOnPost);
+  app.addHook('onRequest', authenticateRequest);
+  for (const route of Object.keys(ROUTE_PATHS) as LlmRoute[]) {
+    app.post(ROUTE_PATHS[route], llmHandler(route));
+  }
+  app.get('/models', listModels);
+}

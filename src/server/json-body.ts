@@ -1,0 +1,45 @@
+/**
+ * The JSON body parser of the ingress stage. It keeps the exact bytes (forwarded unchanged when no
+ * stage rewrites the body), and refuses before or instead of `JSON.parse`: invalid UTF-8 (fatal
+ * decoder), nesting deeper than `server.maxJsonDepth` (a linear byte scan, so a 1 MB `[[[[…` never
+ * reaches the recursive parser), then malformed JSON.
+ */
+import { FirewallError } from '../errors.js';
+
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/** Deepest nesting of `{`/`[` outside strings; stops early once `limit` is exceeded. */
+export function jsonDepthExceeds(buf: Uint8Array, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i];
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped byte
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) { if (++depth > limit) return true; }
+    else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
+/** Decode, depth-check and parse a request body. Throws FirewallError with the catalogue entry. */
+export function parseJsonBody(buf: Buffer, maxDepth: number): unknown {
+  if (buf.length === 0) throw new FirewallError('INVALID_JSON', 'the body is empty');
+  let text: string;
+  try {
+    text = decoder.decode(buf);
+  } catch {
+    throw new FirewallError('INVALID_UTF8');
+  }
+  if (jsonDepthExceeds(buf, maxDepth)) throw new FirewallError('JSON_TOO_DEEP', String(maxDepth));
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    // V8's message names the position and the offending token; cut to keep client text out of it.
+    const m = (err as Error).message;
+    const at = m.indexOf(' in JSON at position');
+    throw new FirewallError('INVALID_JSON', at > 0 ? `syntax error${m.slice(at, at + 40).split(' (')[0]}` : 'syntax error');
+  }
+}
