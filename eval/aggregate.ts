@@ -16,13 +16,25 @@ export const FPR_TARGETS = [0.01, 0.001];
 const EXAMPLES = 10;
 
 /** Metrics of one slice. */
-export function sliceReport(detector: string, dataset: string, category: string, results: readonly RowResult[], withRoc: boolean): SliceReport {
+export function sliceReport(
+  detector: string,
+  dataset: string,
+  category: string,
+  results: readonly RowResult[],
+  withRoc: boolean,
+  pooledNegatives: readonly RowResult[] = [],
+): SliceReport {
   const confusion: Confusion = { tp: 0, fp: 0, tn: 0, fn: 0 };
   for (const r of results) addToConfusion(confusion, r.positive, r.flagged);
-  const samples = results.map((r) => ({ score: r.score, positive: r.positive }));
   const positives = confusion.tp + confusion.fn;
   const negatives = confusion.fp + confusion.tn;
-  const scored = positives > 0 && negatives > 0;
+  // An attack-only slice (a file of attacks, or an attack category) has no negatives of its own:
+  // its ROC, AUC and recall at a fixed FPR are measured against all the detector's benign rows in
+  // the run, which is the question an operator asks ("at 1% false alarms overall, how much of
+  // this do we catch?"). The slice says so (negativesPooled).
+  const pool = negatives === 0 && positives > 0 && pooledNegatives.length > 0;
+  const samples = [...results, ...(pool ? pooledNegatives : [])].map((r) => ({ score: r.score, positive: r.positive }));
+  const scored = positives > 0 && (negatives > 0 || pool);
   const ms = results.map((r) => r.ms);
   const round = (x: number | null) => (x === null ? null : Math.round(x * 1000) / 1000);
   return {
@@ -39,6 +51,7 @@ export function sliceReport(detector: string, dataset: string, category: string,
     ...(withRoc && scored ? { roc: thinRoc(rocCurve(samples)) } : {}),
     latencyMs: { p50: round(percentile(ms, 50)), p99: round(percentile(ms, 99)) },
     errors: results.filter((r) => r.error !== undefined).length,
+    ...(pool ? { negativesPooled: pooledNegatives.length } : {}),
   };
 }
 
@@ -122,12 +135,13 @@ export function aggregate(results: readonly RowResult[], decision: Readonly<Reco
   for (const [detector, rs] of groupBy(results, (r) => r.detector)) {
     const slices: SliceReport[] = [];
     const entities: EntityReport[] = [];
+    const negatives = rs.filter((r) => !r.positive);
     for (const [dataset, ds] of groupBy(rs, (r) => r.row.dataset)) {
-      slices.push(sliceReport(detector, dataset, '*', ds, true));
-      for (const [category, cs] of groupBy(ds, (r) => r.row.category)) slices.push(sliceReport(detector, dataset, category, cs, false));
+      slices.push(sliceReport(detector, dataset, '*', ds, true, negatives));
+      for (const [category, cs] of groupBy(ds, (r) => r.row.category)) slices.push(sliceReport(detector, dataset, category, cs, false, negatives));
       if (detector === 'pii' || detector === 'secrets') entities.push(...entityReports(detector, dataset, ds));
     }
-    for (const [category, cs] of groupBy(rs, (r) => r.row.category)) slices.push(sliceReport(detector, '*', category, cs, false));
+    for (const [category, cs] of groupBy(rs, (r) => r.row.category)) slices.push(sliceReport(detector, '*', category, cs, false, negatives));
     const misses = rs.filter((r) => r.positive && !r.flagged).sort((a, b) => a.score - b.score || byId(a, b));
     const fps = rs.filter((r) => !r.positive && r.flagged).sort((a, b) => b.score - a.score || byId(a, b));
     out.push({

@@ -21,6 +21,11 @@ export interface SliceReport {
   roc?: RocPoint[];
   latencyMs: { p50: number | null; p99: number | null };
   errors: number;
+  /**
+   * Set on attack-only slices: AUC, ROC and recall-at-FPR were computed against this many benign
+   * rows pooled from the whole run (the slice's own confusion counts are unchanged).
+   */
+  negativesPooled?: number;
 }
 
 /** Entity-level metrics of one type. */

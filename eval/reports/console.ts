@@ -14,8 +14,8 @@ function row(s: SliceReport): string[] {
     pct(s.rates.recall),
     pct(s.rates.f1),
     pct(s.rates.fpr, 2),
-    num(s.auc),
-    r1 ? `${pct(r1.recall)}${r1.measurable ? '' : '*'}` : '–',
+    `${num(s.auc)}${s.negativesPooled ? '†' : ''}`,
+    r1 ? `${pct(r1.recall)}${r1.measurable ? '' : '*'}${s.negativesPooled ? '†' : ''}` : '–',
     num(s.latencyMs.p50, 2),
     num(s.latencyMs.p99, 2),
   ];
@@ -30,7 +30,7 @@ export function renderConsole(report: EvalReport, outcomes: readonly CheckOutcom
   }
   const parts = [
     textTable(['detector  dataset', 'n', 'pos', 'TP/FP/TN/FN', 'prec', 'recall', 'F1', 'FPR', 'AUC', 'R@1%FPR', 'p50ms', 'p99ms'], rows),
-    '(* = too few negatives to resolve that FPR)',
+    '(* = too few negatives to resolve that FPR; † = attack-only slice, AUC and R@FPR against all benign rows of the run)',
   ];
   if (report.problems.length > 0) parts.push(`${report.problems.length} row(s) skipped as malformed (see report.json "problems").`);
   const failed = outcomes.filter((o) => o.status === 'fail');

@@ -9,13 +9,13 @@ const SEP = '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--
 function atFpr(s: SliceReport, t: number): string {
   const r = s.recallAtFpr.find((x) => x.targetFpr === t);
   if (!r) return '–';
-  return `${pct(r.recall)} (${num(r.threshold, 4)})${r.measurable ? '' : ' *'}`;
+  return `${pct(r.recall)} (${num(r.threshold, 4)})${r.measurable ? '' : ' *'}${s.negativesPooled ? ' †' : ''}`;
 }
 
 /** One Markdown table row of a slice. */
 export function mdSliceRow(s: SliceReport): string {
   const c = s.confusion;
-  return `| ${mdCell(s.dataset)} | ${mdCell(s.category)} | ${s.n} | ${s.positives} | ${c.tp} | ${c.fp} | ${c.tn} | ${c.fn} | ${pct(s.rates.precision)} | ${pct(s.rates.recall)} | ${pct(s.rates.f1)} | ${pct(s.rates.fpr, 2)} | ${num(s.auc)} | ${atFpr(s, 0.01)} | ${atFpr(s, 0.001)} | ${num(s.latencyMs.p50, 2)} | ${num(s.latencyMs.p99, 2)} |`;
+  return `| ${mdCell(s.dataset)} | ${mdCell(s.category)} | ${s.n} | ${s.positives} | ${c.tp} | ${c.fp} | ${c.tn} | ${c.fn} | ${pct(s.rates.precision)} | ${pct(s.rates.recall)} | ${pct(s.rates.f1)} | ${pct(s.rates.fpr, 2)} | ${num(s.auc)}${s.negativesPooled ? ' †' : ''} | ${atFpr(s, 0.01)} | ${atFpr(s, 0.001)} | ${num(s.latencyMs.p50, 2)} | ${num(s.latencyMs.p99, 2)} |`;
 }
 
 function detectorSection(d: DetectorReport): string[] {
@@ -48,7 +48,7 @@ export function renderMarkdown(report: EvalReport, outcomes: readonly CheckOutco
     '# llm-firewall eval report',
     '',
     `Rows: ${report.meta.rows} from ${report.meta.files.length} file(s); ${report.problems.length} malformed row(s) skipped; held-out only: ${report.meta.excludeTrain ? 'yes' : 'no'}.`,
-    '"*" after a recall-at-FPR figure: fewer negatives than 1/FPR, so that rate cannot be resolved.',
+    '"*" after a recall-at-FPR figure: fewer negatives than 1/FPR, so that rate cannot be resolved. "†": an attack-only slice, whose AUC and recall at FPR use all benign rows of the run for that detector.',
     '',
   ];
   if (outcomes.length > 0) {
