@@ -53,6 +53,8 @@ type Msg = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 
 const PASS_THROUGH = new Set(['initialize', 'ping', 'logging/setLevel', 'resources/templates/list', 'resources/unsubscribe']);
 const SERVER_REQUESTS = new Set(['sampling/createMessage', 'elicitation/create', 'roots/list', 'ping']);
+/** Floor for the initialize timeout, ms. */
+export const INITIALIZE_TIMEOUT_MS = 60_000;
 const INTERNAL_PREFIX = `llm-firewall:${randomUUID().slice(0, 8)}:`;
 
 /** One session's policy enforcement. */
@@ -140,16 +142,18 @@ export class McpGuard {
       return;
     }
     const requestId = randomUUID();
-    const timer = setTimeout(() => this.#timeout(m.id), this.#o.mcp.callTimeoutMs);
+    // initialize also waits for the server process to start (npx may download it first).
+    const ms = method === 'initialize' ? Math.max(this.#o.mcp.callTimeoutMs, INITIALIZE_TIMEOUT_MS) : this.#o.mcp.callTimeoutMs;
+    const timer = setTimeout(() => this.#timeout(m.id, ms), ms);
     timer.unref?.();
     this.#pending.set(m.id, { method, tool, started: Date.now(), requestId, timer });
     this.#o.toServer(m as JSONRPCMessage);
   }
 
-  #timeout(id: RequestId): void {
+  #timeout(id: RequestId, ms: number): void {
     const p = this.#pending.get(id);
     if (!p) return;
-    this.failPending(id, 'MCP_TIMEOUT', `${this.#o.mcp.callTimeoutMs} ms`);
+    this.failPending(id, 'MCP_TIMEOUT', `${ms} ms`);
     this.#timedOut.add(id);
     // Tell the server to stop working on it (MCP cancellation, spec "utilities/cancellation").
     this.#o.toServer({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason: 'firewall timeout' } });

@@ -72,3 +72,48 @@ export async function waitForAudit(stderr: () => string, pred: (e: Record<string
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/** The wrapper driven with raw lines (for malformed input and exit codes). */
+export interface RawWrap {
+  send(line: string): void;
+  /** Next JSON message on stdout (rejects after `ms`). */
+  next(ms?: number): Promise<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  exited: Promise<{ code: number | null; stderr: string }>;
+  kill(): void;
+}
+
+/** Spawn `mcp wrap` with pipes, no SDK client. */
+export async function spawnWrapRaw(o: { policy: string; agent: string; server: string; serverArgv: string[] }): Promise<RawWrap> {
+  const { spawn } = await import('node:child_process');
+  const p = spawn(process.execPath, [BIN, 'mcp', 'wrap', '--agent', o.agent, '--server', o.server, '--policy', o.policy, '--', ...o.serverArgv], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  const queue: Array<Record<string, unknown>> = [];
+  const waiters: Array<(m: Record<string, unknown>) => void> = [];
+  p.stderr.on('data', (c: Buffer) => { err += c.toString(); });
+  p.stdout.on('data', (c: Buffer) => {
+    out += c.toString();
+    let nl: number;
+    while ((nl = out.indexOf('\n')) >= 0) {
+      const line = out.slice(0, nl); out = out.slice(nl + 1);
+      const m = JSON.parse(line) as Record<string, unknown>; // stdout must carry protocol only
+      const w = waiters.shift();
+      if (w) w(m); else queue.push(m);
+    }
+  });
+  const exited = new Promise<{ code: number | null; stderr: string }>((r) => p.on('exit', (code) => r({ code, stderr: err })));
+  return {
+    send: (line) => { p.stdin.write(`${line}\n`); },
+    next: (ms = 10_000) => new Promise((resolve, reject) => {
+      const q = queue.shift();
+      if (q) { resolve(q); return; }
+      const t = setTimeout(() => reject(new Error(`no message within ${ms} ms; stderr:\n${err.slice(-1500)}`)), ms);
+      waiters.push((m) => { clearTimeout(t); resolve(m); });
+    }),
+    exited,
+    kill: () => { p.kill('SIGKILL'); },
+  };
+}
+
+/** The initialize request line a client sends first. */
+export const INIT_LINE = JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
