@@ -27,6 +27,8 @@ export interface EvalRow {
   /** Dataset name: the file's parent folder and base name, e.g. `injection/direct`. */
   dataset: string;
   line: number;
+  /** Absolute path of the file the row came from. */
+  file?: string;
 }
 
 /** A row that could not be used, with where it is and why. */
@@ -98,6 +100,7 @@ export function loadDatasets(paths: readonly string[]): LoadedDatasets {
       const text = lines[i].trim();
       if (text === '') continue;
       const res = parseRow(text, name, i + 1);
+      if (typeof res !== 'string') res.file = file;
       if (typeof res === 'string') {
         problems.push({ file, line: i + 1, message: res });
         continue;

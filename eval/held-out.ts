@@ -1,45 +1,73 @@
 /**
- * Training/validation honesty. The prompt-injection classifier is trained (eval/train.ts, by the
- * detectors side) on part of the labeled data; figures we publish must come from rows it did not
- * see. `--exclude-train` drops every row the training split claims. The split is read from
- * `eval/classifier/`: a module `split.ts` exporting `isTrainingRow(id, dataset?)` (preferred), or a
- * `split.json` listing the training ids (`train` or `trainIds`). No split found = nothing was
- * trained on rows with those ids, and the report says so.
+ * Training/validation honesty. The prompt-injection classifier is trained by `eval/train.ts`
+ * (detectors side) on the public collection's A_direct, B_indirect, C_benign and F_mcp_tools
+ * files plus its own in-memory generated rows, with the split documented in
+ * `eval/classifier/data.ts` (`isValidation`: sha256 of the row's group < 0.2, plus whole
+ * held-out files). `--exclude-train` removes every row that split put on the training side, for
+ * the detectors that learned from it (prompt-injection, tool-poisoning). PII and secrets did not
+ * learn from those rows, so they keep them as negatives.
+ *
+ * The folders are read from eval/train.ts itself (its `loadRows(DATA, '<folder>')` calls), so a
+ * change there is followed here; a row counts as a training row only when its file sits in the
+ * public collection the trainer reads (`defaultDatasetsDir()`), never our own datasets/.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { EvalRow } from './dataset.js';
+import type { MappedRow } from './mapping.js';
 
-const CLASSIFIER_DIR = join(dirname(fileURLToPath(import.meta.url)), 'classifier');
+const EVAL_DIR = dirname(fileURLToPath(import.meta.url));
 
-/** Decides whether a row was used for training. */
-export type TrainingPredicate = (id: string, dataset: string) => boolean;
+/** Detectors whose learned parts were trained on the public rows. */
+export const TRAINED_DETECTORS: readonly string[] = ['prompt-injection', 'tool-poisoning'];
 
-/** Loads the training-split predicate, or null (with the reason) when no split is published. */
-export async function loadTrainingSplit(dir = CLASSIFIER_DIR): Promise<{ predicate: TrainingPredicate | null; source: string }> {
-  for (const name of ['split.ts', 'split.js']) {
-    const file = join(dir, name);
-    if (!existsSync(file)) continue;
-    const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-    const fn = (mod.isTrainingRow ?? mod.inTraining ?? mod.isTrainRow) as ((id: string, dataset?: string) => boolean) | undefined;
-    if (typeof fn === 'function') return { predicate: (id, ds) => fn(id, ds), source: file };
-  }
-  const json = join(dir, 'split.json');
-  if (existsSync(json)) {
-    const doc = JSON.parse(readFileSync(json, 'utf8')) as Record<string, unknown>;
-    const ids = (doc.train ?? doc.trainIds ?? doc.train_ids) as unknown;
-    if (Array.isArray(ids)) {
-      const set = new Set(ids.map(String));
-      return { predicate: (id) => set.has(id), source: json };
-    }
-  }
-  return { predicate: null, source: 'no training split found in eval/classifier/' };
+/** Decides whether a row was on the training side. */
+export type TrainingPredicate = (row: EvalRow) => boolean;
+
+/** Folders eval/train.ts reads, from its source (fallback: the four named in the header). */
+export function trainedFolders(trainSource?: string): string[] {
+  const fallback = ['A_direct', 'B_indirect', 'C_benign', 'F_mcp_tools'];
+  const file = join(EVAL_DIR, 'train.ts');
+  const src = trainSource ?? (existsSync(file) ? readFileSync(file, 'utf8') : '');
+  const found = [...src.matchAll(/loadRows\(\s*DATA\s*,\s*'([^']+)'\s*\)/g)].map((m) => m[1]);
+  return found.length ? [...new Set(found)] : fallback;
 }
 
-/** Keeps the rows the predicate does not claim for training. */
-export function heldOut(rows: readonly EvalRow[], predicate: TrainingPredicate | null): { rows: EvalRow[]; dropped: number } {
-  if (!predicate) return { rows: [...rows], dropped: 0 };
-  const kept = rows.filter((r) => !predicate(r.id, r.dataset));
-  return { rows: kept, dropped: rows.length - kept.length };
+/** Loads the split; null predicate (with the reason) when the trainer's split module is absent. */
+export async function loadTrainingSplit(): Promise<{ predicate: TrainingPredicate | null; source: string }> {
+  const dataTs = join(EVAL_DIR, 'classifier', 'data.ts');
+  if (!existsSync(dataTs)) return { predicate: null, source: 'no training split found (eval/classifier/data.ts missing)' };
+  const mod = (await import(pathToFileURL(dataTs).href)) as {
+    isValidation?: (r: { id: string; file: string; subcategory?: string; label: string; category: string; text: string }) => boolean;
+    defaultDatasetsDir?: () => string;
+  };
+  if (typeof mod.isValidation !== 'function') return { predicate: null, source: 'eval/classifier/data.ts exports no isValidation' };
+  const root = resolve(mod.defaultDatasetsDir?.() ?? resolve(process.cwd(), '../shared/datasets'));
+  const folders = trainedFolders();
+  const isValidation = mod.isValidation;
+  const predicate: TrainingPredicate = (row) => {
+    if (!row.file) return false;
+    const rel = relative(root, row.file);
+    if (rel.startsWith('..') || !folders.includes(rel.split('/')[0])) return false;
+    return !isValidation({ id: row.id, file: rel, subcategory: row.subcategory, label: row.label, category: row.category, text: row.text });
+  };
+  return { predicate, source: `eval/classifier/data.ts isValidation over ${root} (${folders.join(', ')})` };
+}
+
+/** Drops the trained detectors from rows on the training side; rows left with no detector go. */
+export function heldOut(mapped: readonly MappedRow[], predicate: TrainingPredicate | null): { mapped: MappedRow[]; dropped: number } {
+  if (!predicate) return { mapped: [...mapped], dropped: 0 };
+  let dropped = 0;
+  const out: MappedRow[] = [];
+  for (const m of mapped) {
+    if (!predicate(m.row)) {
+      out.push(m);
+      continue;
+    }
+    dropped++;
+    const keep = m.detectors.filter((d) => !TRAINED_DETECTORS.includes(d));
+    if (keep.length) out.push({ row: m.row, detectors: keep });
+  }
+  return { mapped: out, dropped };
 }

@@ -10,7 +10,7 @@ import { aggregate } from './aggregate.js';
 import { compareReports, renderComparison } from './baseline.js';
 import { calibrate, renderCalibration } from './calibrate.js';
 import { loadDatasets, sampleRows } from './dataset.js';
-import { heldOut, loadTrainingSplit } from './held-out.js';
+import { heldOut, loadTrainingSplit, TRAINED_DETECTORS } from './held-out.js';
 import { DETECTOR_IDS, mapRows } from './mapping.js';
 import { progressBar } from './progress.js';
 import type { EvalReport } from './report-types.js';
@@ -89,18 +89,22 @@ export async function runEval(opts: EvalOptions): Promise<number> {
   if (loaded.problems.length > 20) err(`… ${loaded.problems.length - 20} more malformed rows (see report.json)\n`);
 
   let rows = loaded.rows;
+  const seed = opts.seed ?? 'llm-firewall-eval';
+  if (opts.limit !== undefined) rows = sampleRows(rows, opts.limit, seed);
+  const mappedAll = mapRows(rows);
+  const unmapped = mappedAll.unmapped;
+  let mapped = mappedAll.mapped;
+  if (unmapped.length) err(`${unmapped.length} attack row(s) with a category no detector measures were not scored (e.g. "${unmapped[0].category}")\n`);
   let heldOutNote: string | undefined;
   if (opts.excludeTrain) {
     const split = await loadTrainingSplit();
-    const h = heldOut(rows, split.predicate);
-    rows = h.rows;
-    heldOutNote = split.predicate ? `${h.dropped} training row(s) excluded (split: ${split.source})` : `${split.source}; no rows excluded`;
+    const h = heldOut(mapped, split.predicate);
+    mapped = h.mapped;
+    heldOutNote = split.predicate
+      ? `${h.dropped} training row(s) excluded for ${TRAINED_DETECTORS.join(', ')} (split: ${split.source})`
+      : `${split.source}; no rows excluded`;
     err(`held-out: ${heldOutNote}\n`);
   }
-  const seed = opts.seed ?? 'llm-firewall-eval';
-  if (opts.limit !== undefined) rows = sampleRows(rows, opts.limit, seed);
-  const { mapped, unmapped } = mapRows(rows);
-  if (unmapped.length) err(`${unmapped.length} attack row(s) with a category no detector measures were not scored (e.g. "${unmapped[0].category}")\n`);
   if (mapped.length === 0) return fail('no rows to evaluate');
 
   const engine = opts.engine ?? (await defaultEngine(th));
@@ -117,7 +121,7 @@ export async function runEval(opts: EvalOptions): Promise<number> {
       limitPerDataset: opts.limit ?? null,
       seed,
       files: loaded.files.map((f) => ({ ...f, file: relativeToRoot(f.file) })),
-      rows: rows.length,
+      rows: mapped.length,
       ...(heldOutNote ? { heldOutNote } : {}),
     },
     problems: loaded.problems.map((p) => ({ ...p, file: relativeToRoot(p.file) })),

@@ -6,7 +6,7 @@
  * B_indirect, C_benign, F_mcp_tools; `--data DIR`, default `../shared/datasets`).
  * Split (eval/classifier/data.ts): validation = sha256(group) < 0.2, where the group is the row
  * id except for templated sources (BIPIA by attack, PromptInject by attack), plus whole held-out
- * files (promptmap, XSTest, CLINC150). Validation rows are never trained on; Platt calibration
+ * files (promptmap, XSTest). Validation rows are never trained on; Platt calibration
  * is fitted on them and the reported figures are theirs.
  * Model: logistic regression over hashed char 3–5-grams + word 1–2-grams (2^18 buckets),
  * AdaGrad, L2, balanced class weights, seeded shuffling — same data, same file.
@@ -30,6 +30,7 @@ const WINDOW = 1024;
 const STRIDE = 512;
 const L2 = Number(arg('--l2', '1e-6'));
 const LR = Number(arg('--lr', '0.2'));
+const TARGET_FPR = Number(arg('--target-fpr', '0.015'));
 
 interface Sample { idx: Int32Array; val: Float32Array; y: number; w: number }
 
@@ -127,6 +128,12 @@ function main(): void {
     a -= (0.5 * ga) / vz.length;
     b -= (0.5 * gb) / vz.length;
   }
+  // Operating point: the policy default threshold is 0.5, so shift b until at most TARGET_FPR of
+  // the validation benign rows reach 0.5 (Platt alone follows the validation base rate, which
+  // is not the base rate in traffic). One scalar is tuned on validation; documented in docs/detectors.md.
+  const benignLogits = vz.filter((v) => v.y === 0).map((v) => a * v.z + b).sort((x, y) => x - y);
+  const cut = benignLogits[Math.min(benignLogits.length - 1, Math.floor((1 - TARGET_FPR) * benignLogits.length))] ?? 0;
+  if (cut > 0) b -= cut + 1e-6;
   model.platt = { a, b };
   const cal = new InjectionClassifier(model);
 
@@ -145,7 +152,7 @@ function main(): void {
   for (const [k, v] of [...per].sort()) console.log(`  ${k.padEnd(60)} ${v.hit}/${v.n} ${pct(v.hit, v.n)}`);
   console.log(`  recall ${pct(tp, p)} (${tp}/${p}), FPR ${pct(fp, n)} (${fp}/${n}); platt a=${a.toFixed(3)} b=${b.toFixed(3)}`);
   model.meta = {
-    trainedAt: 'deterministic (no timestamp, so retraining reproduces the file)', seed: SEED, epochs: EPOCHS, l2: L2, lr: LR,
+    trainedAt: 'deterministic (no timestamp, so retraining reproduces the file)', seed: SEED, epochs: EPOCHS, l2: L2, lr: LR, targetFpr: TARGET_FPR,
     split: 'validation = sha256("llmfw-split-v1:" + group) < 0.2 (group = id; BIPIA/PromptInject by attack) + held-out files',
     heldOutFiles: HELD_OUT_FILES, trainRows: train.length, validationRows: valid.length,
     validation: { recall: tp / Math.max(1, p), fpr: fp / Math.max(1, n) },
