@@ -97,13 +97,13 @@ const CONFUSABLES: Record<string, string> = Object.assign(Object.create(null) as
   'χ': 'x', 'γ': 'y', 'ѡ': 'w', 'ı': 'i', 'ℓ': 'l',
 });
 const LEET: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
-  '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', '$': 's', '!': 'i', '|': 'l',
+  '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '$': 's',
 });
 
 function isLatinLetter(c: number): boolean { return c >= 97 && c <= 122; }
 function isWordChar(ch: string): boolean {
   const c = ch.charCodeAt(0);
-  if (c < 128) return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 64 || c === 36;
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 36;
   return ch.toLowerCase() !== ch.toUpperCase() || CONFUSABLES[ch] !== undefined;
 }
 function isSpace(c: number): boolean {
@@ -156,7 +156,8 @@ export function foldedView(strict: TextView): TextView {
     for (let k = i; k < j; k++) {
       let ch = chars === lower ? chars[k]! : chars[k]!.toLowerCase();
       if (foldConf && CONFUSABLES[ch] !== undefined) ch = CONFUSABLES[ch]!;
-      else if (foldLeet && LEET[ch] !== undefined) ch = LEET[ch]!;
+      // A leet digit counts only next to a Latin letter: "1gn0r3" folds, "base64" and "sha256" do not.
+      else if (foldLeet && LEET[ch] !== undefined && (isLatinLetter(chars.charCodeAt(k - 1)) || isLatinLetter(chars.charCodeAt(k + 1)))) ch = LEET[ch]!;
       b.push(ch, mapS(k), mapE(k));
     }
     i = j;

@@ -58,7 +58,7 @@ export function shannonEntropy(v: string): number {
 }
 
 /** Words that mark a value as a placeholder, not a credential. */
-const PLACEHOLDER_MARKERS = ['example', 'xxxx', 'your_', 'your-', '<your', 'placeholder', 'changeme', 'dummy', 'sample', 'redacted', '****', '....', 'insert', 'replace', 'foobar', 'test_key', 'fake', '${', '{{', '%s', 'abcdef', '123456', '000000', 'aaaaaa'];
+const PLACEHOLDER_MARKERS = ['example', 'password', 'passw0rd', 'secret123', 'xxxx', 'your_', 'your-', '<your', 'placeholder', 'changeme', 'dummy', 'sample', 'redacted', '****', '....', 'insert', 'replace', 'foobar', 'test_key', 'fake', '${', '{{', '%s', 'abcdef', '123456', '000000', 'aaaaaa'];
 
 /** True when the value looks like a placeholder (`sk-xxxx`, `<YOUR_KEY>`, `EXAMPLE`). */
 export function isPlaceholder(v: string): boolean {
