@@ -10,10 +10,15 @@ import { ROUTE_PATHS, type LlmRoute } from './routes-meta.js';
 
 /** Register the LLM routes (no route schemas: the body is checked without coercion in the handler). */
 export async function llmRoutes(app: FastifyInstance): Promise<void> {
+  // Name the route for the audit event before anything can refuse the request.
+  app.addHook('onRequest', async (request) => {
+    const name = (request.routeOptions.config as { fwRoute?: string } | undefined)?.fwRoute;
+    if (name) request.fw.route = name;
+  });
   app.addHook('onRequest', requireJsonOnPost);
   app.addHook('onRequest', authenticateRequest);
   for (const route of Object.keys(ROUTE_PATHS) as LlmRoute[]) {
-    app.post(ROUTE_PATHS[route], llmHandler(route));
+    app.post(ROUTE_PATHS[route], { config: { fwRoute: route } }, llmHandler(route));
   }
-  app.get('/models', listModels);
+  app.get('/models', { config: { fwRoute: 'models' } }, listModels);
 }

@@ -53,12 +53,12 @@ function sharedDeps(deps: SharedDeps) {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const policy = deps.policy.current();
   const server = policy.doc.server;
-  const shared: SharedDeps = {
-    ...deps,
-    metrics: deps.metrics ?? createMetrics(),
-    authenticator: deps.authenticator ?? createAuthenticator(),
-    upstreams: deps.upstreams ?? createUpstreamClients(deps.logger),
-  };
+  // Copy property descriptors, not values: a caller may pass getters (e.g. `engine`, rebuilt
+  // by `serve` when a reload changes the detector settings).
+  const shared = Object.create(null, Object.getOwnPropertyDescriptors(deps)) as SharedDeps;
+  shared.metrics ??= createMetrics();
+  shared.authenticator ??= createAuthenticator();
+  shared.upstreams ??= createUpstreamClients(deps.logger);
 
   const https = httpsOptions(server.tls);
   const app = Fastify({

@@ -1,0 +1,159 @@
+/**
+ * `llm-firewall demo` (`npm run demo`): fully offline. Starts the loopback OpenAI-compatible stub
+ * from test/helpers as the "provider", the firewall in front of it with a demo policy and fresh
+ * keys, then plays a scripted session through the real openai SDK and prints, for each step, what
+ * the firewall decided and why (from its own audit events).
+ *
+ * To add a step (a blocked injection, a redacted secret, an MCP call …) append one entry to
+ * `DEMO_STEPS` below; nothing else needs to change.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { AddressInfo } from 'node:net';
+import { createLogger } from '../../audit/index.js';
+import { generateKey } from '../../auth/index.js';
+import { PolicyHolder } from '../../policy/index.js';
+import { buildApp, type AppDeps } from '../../server/app.js';
+
+/** What a step can use. */
+export interface DemoContext {
+  /** openai SDK client factory (the SDK is a devDependency, loaded dynamically). */
+  client(apiKey: string): any;
+  keys: { assistant: string };
+  baseURL: string;
+}
+
+/** One scripted call. `run` throws for refusals; the firewall's audit event explains both. */
+export interface DemoStep {
+  title: string;
+  run(ctx: DemoContext): Promise<string>;
+}
+
+/** The session, in order. Append new steps here. */
+export const DEMO_STEPS: DemoStep[] = [
+  {
+    title: 'An allowed call: assistant asks gpt-4o-mini a question',
+    run: async ({ client, keys }) => {
+      const r = await client(keys.assistant).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'What is a firewall?' }] });
+      return `answer: ${JSON.stringify(r.choices[0].message.content)}`;
+    },
+  },
+  {
+    title: 'A streamed call on the same agent',
+    run: async ({ client, keys }) => {
+      let text = '';
+      let chunks = 0;
+      for await (const c of await client(keys.assistant).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Stream please' }], stream: true })) {
+        if (c.choices[0]?.delta?.content) { text += c.choices[0].delta.content; chunks++; }
+      }
+      return `${chunks} chunks: ${JSON.stringify(text)}`;
+    },
+  },
+  {
+    title: 'A denied model: assistant asks for gpt-4o, which its policy does not list',
+    run: async ({ client, keys }) => {
+      await client(keys.assistant).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
+      return 'unexpectedly allowed';
+    },
+  },
+  {
+    title: 'A disallowed tool: assistant declares a tool outside its allowlist',
+    run: async ({ client, keys }) => {
+      await client(keys.assistant).chat.completions.create({
+        model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'clean up' }],
+        tools: [{ type: 'function', function: { name: 'delete_all_files', parameters: { type: 'object', properties: {} } } }],
+      });
+      return 'unexpectedly allowed';
+    },
+  },
+  {
+    title: 'A bad key: someone tries a made-up key',
+    run: async ({ client }) => {
+      await client('fwk_this-key-was-never-issued').chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+      return 'unexpectedly allowed';
+    },
+  },
+];
+
+function demoPolicy(upstreamUrl: string, hash: string): string {
+  return `version: 1
+upstreams:
+  openai: { baseUrl: "${upstreamUrl}", apiKeyEnv: DEMO_PROVIDER_KEY }
+defaults:
+  actions:
+    request:  { promptInjection: block, secrets: block, pii: redact }
+    response: { secrets: redact, pii: redact }
+agents:
+  assistant:
+    keys: ["${hash}"]
+    models: ["gpt-4o-mini"]
+    tools: ["get_weather", "search_*"]
+`;
+}
+
+export async function run(): Promise<number> {
+  let OpenAI: any;
+  try {
+    OpenAI = (await import('openai')).default;
+  } catch {
+    process.stderr.write('llm-firewall demo: the `openai` package (a devDependency) is not installed; run `npm install` (not `npm ci --omit=dev`).\n');
+    return 1;
+  }
+  const { startUpstreamStub } = await import('../../../test/helpers/upstream-stub.js');
+  const stub = await startUpstreamStub({ chunks: ['A firewall', ' decides', ' who may', ' talk', ' to whom.'], requireKey: 'demo-provider-key' });
+  const dir = mkdtempSync(join(tmpdir(), 'llm-firewall-demo-'));
+  const file = join(dir, 'demo-policy.yaml');
+  const assistant = generateKey();
+  writeFileSync(file, demoPolicy(stub.url, assistant.hash));
+
+  const audits: Array<Record<string, any>> = [];
+  const sink = new Writable({ write(chunk: Buffer, _e, cb) { for (const l of chunk.toString().split('\n')) { if (!l) continue; try { const j = JSON.parse(l); if (j.audit) audits.push(j); } catch { /* ignore */ } } cb(); } });
+  const logger = createLogger({ stream: sink });
+  const holder = await PolicyHolder.open(file, { logger, env: { ...process.env, DEMO_PROVIDER_KEY: 'demo-provider-key' } });
+  let engine: AppDeps['engine'];
+  try {
+    const { createEngine } = await import('../../../detectors/engine/index.js');
+    engine = createEngine(holder.current().engineOptions);
+  } catch { engine = undefined; }
+  const app = await buildApp({ policy: holder, logger, engine });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const baseURL = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/v1`;
+  const out = (s: string) => process.stdout.write(`${s}\n`);
+
+  out('llm-firewall demo (offline)');
+  out(`  provider stub:  ${stub.url}   (the firewall holds its key; agents never see it)`);
+  out(`  firewall:       ${baseURL}   policy revision ${holder.current().revision}`);
+  out(`  agent key:      assistant = ${assistant.key.slice(0, 8)}… (policy stores only ${assistant.hash.slice(0, 15)}…)`);
+  out(`  detectors:      ${engine ? 'on' : 'not available (engine failed to load)'}\n`);
+
+  const ctx: DemoContext = { client: (apiKey: string) => new OpenAI({ baseURL, apiKey, maxRetries: 0 }), keys: { assistant: assistant.key }, baseURL };
+  let failures = 0;
+  for (const [i, step] of DEMO_STEPS.entries()) {
+    const before = audits.length;
+    let result: string;
+    try {
+      result = await step.run(ctx);
+    } catch (err) {
+      const e = err as { status?: number; code?: string; message?: string };
+      result = `refused: HTTP ${e.status ?? '?'} ${e.code ?? ''} — ${e.message ?? String(err)}`;
+    }
+    for (let t = 0; t < 50 && audits.length === before; t++) await new Promise((r) => setTimeout(r, 10));
+    const ev = audits[before];
+    out(`${i + 1}. ${step.title}`);
+    out(`   client saw:        ${result}`);
+    if (ev) {
+      out(`   firewall decided:  ${ev.decision} (HTTP ${ev.status}${ev.code ? `, ${ev.code}` : ''}) agent=${ev.agent ?? '-'} model=${ev.model ?? '-'}${ev.rules ? ` rules=${ev.rules.join(',')}` : ''} in ${ev.latencyMs} ms [${ev.event}]`);
+    } else {
+      failures++;
+      out('   firewall decided:  (no audit event recorded)');
+    }
+    out('');
+  }
+  out(`Every decision above is one JSON audit event; run \`npm start\` to see them live.`);
+  await app.close();
+  await stub.close();
+  rmSync(dir, { recursive: true, force: true });
+  return failures ? 1 : 0;
+}

@@ -1,0 +1,34 @@
+/**
+ * `llm-firewall policy check FILE`: validate and compile a policy. Exit 0 with a summary (and
+ * warnings for things that will fail at request time), exit 1 with the pointed error messages.
+ */
+import { loadPolicyFile, type CompiledPolicy } from '../../policy/index.js';
+
+/** Warnings that do not make the policy invalid but will bite at runtime. */
+export function policyWarnings(p: CompiledPolicy, env: NodeJS.ProcessEnv = process.env): string[] {
+  const out: string[] = [];
+  for (const u of p.upstreams.values()) {
+    if (u.config.apiKeyEnv && !env[u.config.apiKeyEnv]) out.push(`upstream "${u.name}": environment variable ${u.config.apiKeyEnv} is not set; calls to it will fail with firewall_upstream_not_configured`);
+    if (u.config.unsafeSkipTlsVerify) out.push(`upstream "${u.name}": UNSAFE unsafeSkipTlsVerify is on; TLS certificates are not verified`);
+  }
+  for (const a of p.agents.values()) {
+    const hasIdentity = a.doc.keys.length > 0 || (a.doc.clientCertSubjects?.length ?? 0) > 0 || p.doc.auth.jwt !== undefined;
+    if (!hasIdentity) out.push(`agent "${a.name}" has no keys yet; create one with: llm-firewall keys create --agent ${a.name}`);
+    if (a.doc.models.length === 0) out.push(`agent "${a.name}" may use no model (models: [])`);
+  }
+  return out;
+}
+
+/** Check a policy file. */
+export async function check(_opts: Record<string, unknown>, args: string[]): Promise<number> {
+  const file = args[0];
+  try {
+    const p = await loadPolicyFile(file);
+    process.stdout.write(`ok: ${file} (revision ${p.revision}, ${p.agents.size} agent(s), ${p.upstreams.size} upstream(s))\n`);
+    for (const w of policyWarnings(p)) process.stdout.write(`warning: ${w}\n`);
+    return 0;
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    return 1;
+  }
+}
