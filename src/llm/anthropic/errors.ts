@@ -20,6 +20,12 @@ export type AnthropicErrorType =
   | 'api_error'
   | 'overloaded_error';
 
+/** The documented types as a set, to check upstream-supplied values before repeating them. */
+export const ANTHROPIC_ERROR_TYPES: ReadonlySet<string> = new Set<AnthropicErrorType>([
+  'invalid_request_error', 'authentication_error', 'billing_error', 'permission_error', 'not_found_error',
+  'request_too_large', 'rate_limit_error', 'timeout_error', 'api_error', 'overloaded_error',
+]);
+
 /** The body of an Anthropic error response / the data of an `error` stream event. */
 export interface AnthropicErrorBody {
   type: 'error';

@@ -3,32 +3,43 @@
  * events and the client, and rewrites the stream so that the client never sees what the policy
  * forbids, while staying streaming:
  *
- * - every content block gets its own incremental scanner (text and thinking deltas as assistant
- *   text, `input_json_delta` pieces as tool `arguments`), so a secret split across deltas is still
- *   caught; only the tail a pattern could still complete is held back, and released (scanned) at
+ * - every content block is its own channel of the response inspector (text and thinking deltas,
+ *   `input_json_delta` tool-argument pieces), so a secret split across deltas is still caught;
+ *   only the tail a pattern could still complete is held back, and released (scanned) at
  *   `content_block_stop`;
  * - a `tool_use` block naming a tool outside the agent's allowlist ends the stream before its name
  *   or arguments reach the client;
  * - a block decision, an output cap reached, or an upstream `error` event ends the stream with one
  *   well-formed Anthropic `error` event (Anthropic streams have no other terminator).
  *
- * The guard knows neither fastify nor the policy: the route hands it a scanner factory, the tool
+ * The guard knows neither fastify nor the policy: the route hands it the inspector, the tool
  * check and an optional output hook (budgets).
  */
 import { deny, type Denial } from '../../errors.js';
-import type { Finding, TextRole } from '../../../detectors/engine/types.js';
-import type { StreamScanner } from '../../../detectors/engine/api.js';
-import { anthropicErrorBody } from './errors.js';
+import { ANTHROPIC_ERROR_TYPES, anthropicErrorBody } from './errors.js';
 import { frameEvent, frameRaw, type SseEvent } from './sse.js';
 import { StreamUsage } from './usage.js';
 
+/**
+ * Incremental inspection by channel — the shape of the LLM front end's `StreamInspector`, which
+ * records findings on the request state and answers with the text to release or a denial.
+ */
+export interface ChannelInspector {
+  push(channel: string, text: string): { release: string; denial?: Denial };
+  end(channel: string): { release: string; denial?: Denial };
+}
+
+/** Releases everything at once (no engine configured). */
+export const PASS_THROUGH: ChannelInspector = Object.freeze({
+  push: (_c: string, text: string) => ({ release: text }),
+  end: () => ({ release: '' }),
+});
+
 /** What the route provides. */
 export interface StreamGuardOptions {
-  /** A fresh scanner for one content block. */
-  newScanner(role: TextRole): StreamScanner;
-  toolAllowed(name: string): boolean;
-  /** Called for every finding (audit: rule ids and spans, never text). */
-  onFinding?(finding: Finding, blockIndex: number): void;
+  inspector: ChannelInspector;
+  /** The denial for a called tool outside the allowlist (undefined = allowed). */
+  checkTool(name: string): Denial | undefined;
   /**
    * Called with each piece of output text about to be released (budgets: count it). Returning a
    * denial ends the stream with that denial.
@@ -50,16 +61,11 @@ const DELTA_FIELD: Readonly<Record<string, 'text' | 'partial_json' | 'thinking'>
   thinking_delta: 'thinking',
 });
 
-const UPSTREAM_ERROR_TYPES: ReadonlySet<string> = new Set([
-  'invalid_request_error', 'authentication_error', 'billing_error', 'permission_error', 'not_found_error',
-  'request_too_large', 'rate_limit_error', 'timeout_error', 'api_error', 'overloaded_error',
-]);
-
 /** See the file header. One instance per response stream. */
 export class AnthropicStreamGuard {
   readonly usage = new StreamUsage();
   #opts: StreamGuardOptions;
-  #blocks = new Map<number, { scanner: StreamScanner; deltaType: string }>();
+  #blocks = new Map<number, { channel: string; deltaType: string }>();
   #stop: StreamStop | undefined;
   #sawMessageStop = false;
 
@@ -86,7 +92,7 @@ export class AnthropicStreamGuard {
     if (ev.event === 'error' || (ev.json as Ev | undefined)?.type === 'error') {
       const t = (ev.json as { error?: { type?: unknown } } | undefined)?.error?.type;
       // Only a documented type is repeated to the client; anything else is upstream free text.
-      return this.#upstreamError(typeof t === 'string' && UPSTREAM_ERROR_TYPES.has(t) ? t : 'unknown');
+      return this.#upstreamError(typeof t === 'string' && ANTHROPIC_ERROR_TYPES.has(t) ? t : 'unknown');
     }
     const e = ev.json as Ev | undefined;
     if (e === undefined || typeof e !== 'object' || e === null) {
@@ -135,22 +141,19 @@ export class AnthropicStreamGuard {
   #blockStart(ev: SseEvent, e: Ev): string {
     const cb = e.content_block ?? {};
     const idx = typeof e.index === 'number' ? e.index : -1;
-    if ((cb.type === 'tool_use' || cb.type === 'server_tool_use') && !(typeof cb.name === 'string' && this.#opts.toolAllowed(cb.name))) {
-      return this.#deny(deny('TOOL_NOT_ALLOWED', typeof cb.name === 'string' ? cb.name : '(unnamed)'));
+    if (cb.type === 'tool_use' || cb.type === 'server_tool_use') {
+      const d = typeof cb.name === 'string' ? this.#opts.checkTool(cb.name) : deny('UPSTREAM_BAD_RESPONSE', 'a tool_use block without a name');
+      if (d) return this.#deny(d);
     }
-    let role: TextRole | undefined;
     let deltaType = '';
     let initial = '';
     if (cb.type === 'text') {
-      role = 'assistant';
       deltaType = 'text_delta';
       if (typeof cb.text === 'string') initial = cb.text;
     } else if (cb.type === 'thinking') {
-      role = 'assistant';
       deltaType = 'thinking_delta';
       if (typeof cb.thinking === 'string') initial = cb.thinking;
     } else if (cb.type === 'tool_use' || cb.type === 'server_tool_use') {
-      role = 'arguments';
       deltaType = 'input_json_delta';
       // Arguments arrive as input_json_delta; a non-empty initial input is not streamed, so it
       // is scanned whole as the first piece.
@@ -160,7 +163,7 @@ export class AnthropicStreamGuard {
       // produced by Anthropic's own tools, not by the model's free text.
       return frameRaw(ev.event, ev.data);
     }
-    this.#blocks.set(idx, { scanner: this.#opts.newScanner(role), deltaType });
+    this.#blocks.set(idx, { channel: `b${idx}`, deltaType });
     if (initial.length === 0) return frameRaw(ev.event, ev.data);
     const emptied = { ...cb };
     if (cb.type === 'text') emptied.text = '';
@@ -188,23 +191,18 @@ export class AnthropicStreamGuard {
 
   #feed(idx: number, piece: string): string {
     const b = this.#blocks.get(idx)!;
-    const r = b.scanner.push(piece);
-    return this.#release(idx, b.deltaType, r);
+    return this.#release(idx, b.deltaType, this.#opts.inspector.push(b.channel, piece));
   }
 
   #flush(idx: number): string {
     const b = this.#blocks.get(idx);
     if (!b) return '';
     this.#blocks.delete(idx);
-    return this.#release(idx, b.deltaType, b.scanner.end());
+    return this.#release(idx, b.deltaType, this.#opts.inspector.end(b.channel));
   }
 
-  #release(idx: number, deltaType: string, r: { release: string; findings: Finding[]; blocked: boolean }): string {
-    for (const f of r.findings) this.#opts.onFinding?.(f, idx);
-    if (r.blocked) {
-      const rules = [...new Set(r.findings.filter((f) => f.action === 'block').map((f) => f.rule))];
-      return this.#deny(deny('BLOCKED', rules.join(', ') || 'policy', { rules }));
-    }
+  #release(idx: number, deltaType: string, r: { release: string; denial?: Denial }): string {
+    if (r.denial) return this.#deny(r.denial);
     if (r.release.length === 0) return '';
     const d = this.#opts.onOutput?.(r.release);
     if (d) return this.#deny(d);

@@ -1,5 +1,5 @@
 // Covers the streamed-response guard (src/llm/anthropic/stream-guard.ts) with a small literal-match
-// scanner that holds back a bounded tail like the engine's: a secret split across text deltas or
+// inspector that holds back a bounded tail like the engine's stream scanner: a secret split across text deltas or
 // input_json_delta pieces at every split point never reaches the client; disallowed tool_use,
 // output caps, upstream error events and truncated streams end the stream with one Anthropic error
 // event. The real engine is exercised in test/integration/parity. Starts nothing.
@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { StreamScanner } from '../../../detectors/engine/api.js';
 import type { Finding } from '../../../detectors/engine/types.js';
 import { deny } from '../../../src/errors.js';
-import { AnthropicStreamGuard } from '../../../src/llm/anthropic/stream-guard.js';
+import { AnthropicStreamGuard, type ChannelInspector } from '../../../src/llm/anthropic/stream-guard.js';
 import { SseParser, type SseEvent } from '../../../src/llm/anthropic/sse.js';
 import { streamEvents, type StubReply } from '../../helpers/anthropic-stub.js';
 
@@ -36,12 +36,31 @@ function literalScanner(action: 'block' | 'redact'): StreamScanner {
   return { push: (c) => { buf += c; return scan(false); }, end: () => scan(true) };
 }
 
+/** The front end's channel inspector in miniature: one literal scanner per channel. */
+function literalInspector(action: 'block' | 'redact', findings: Finding[]): ChannelInspector {
+  const scanners = new Map<string, StreamScanner>();
+  const after = (r: { release: string; findings: Finding[]; blocked: boolean }) => {
+    findings.push(...r.findings);
+    return r.blocked ? { release: '', denial: deny('BLOCKED', 'rule test.secret', { rules: ['test.secret'] }) } : { release: r.release };
+  };
+  return {
+    push(ch, text) {
+      if (!scanners.has(ch)) scanners.set(ch, literalScanner(action));
+      return after(scanners.get(ch)!.push(text));
+    },
+    end(ch) {
+      const s = scanners.get(ch);
+      scanners.delete(ch);
+      return s ? after(s.end()) : { release: '' };
+    },
+  };
+}
+
 function run(reply: StubReply, opts: { action?: 'block' | 'redact'; allowed?: (n: string) => boolean; onOutput?: (t: string) => ReturnType<typeof deny> | undefined; truncateAt?: number; raw?: SseEvent[] } = {}) {
   const findings: Finding[] = [];
   const g = new AnthropicStreamGuard({
-    newScanner: () => literalScanner(opts.action ?? 'block'),
-    toolAllowed: opts.allowed ?? (() => true),
-    onFinding: (f) => findings.push(f),
+    inspector: literalInspector(opts.action ?? 'block', findings),
+    checkTool: (n) => ((opts.allowed ?? (() => true))(n) ? undefined : deny('TOOL_NOT_ALLOWED', n, { rules: ['policy.tool-allowlist'] })),
     onOutput: opts.onOutput,
     requestId: 'req_t',
   });

@@ -1,0 +1,136 @@
+/**
+ * `POST /v1/messages`: the pipeline for one call, in the OpenAI routes' stage order —
+ * shape → authorize (model, tools) → upstream check → inspect (request, canary) → limits →
+ * forward → relay (JSON here, SSE in `relay.ts`) with the response-side stages. Authentication
+ * ran in the plugin's onRequest hook; this file only sequences the stages and turns their
+ * outcomes into Anthropic-shaped responses. The body is re-serialised only when a stage changed
+ * it; otherwise the exact client bytes go upstream.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { deny } from '../../errors.js';
+import { TOOL_RULE } from '../authorize.js';
+import type { InspectContext } from '../inspect-stage.js';
+import { forward, upstreamConfigProblem, upstreamError } from '../upstream-client.js';
+import { readBounded } from '../upstream-error.js';
+import { MAX_INSPECTED_BODY } from '../respond-json.js';
+import { calledToolNames } from './extract.js';
+import { inspectMessagesRequest, inspectMessagesResponse } from './inspect.js';
+import { admitMessages } from './limits.js';
+import { authorizeMessages, checkCalledTool } from './preflight.js';
+import { relayMessagesStream } from './relay.js';
+import { sendAnthropicDenial } from './render.js';
+import { anthropicUpstreamFor, anthropicUpstreamHeaders } from './upstream.js';
+import { relayAnthropicUpstreamError } from './upstream-errors.js';
+import { usageFromMessage } from './usage.js';
+import { validateMessagesRequest } from './validate.js';
+
+/** The fastify handler for `POST /v1/messages`. */
+export async function handleMessages(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> {
+  const st = request.fw;
+  st.route = 'messages';
+  const deps = request.server.fw;
+  reply.header('request-id', request.id);
+
+  const v = validateMessagesRequest(request.body);
+  if (!v.ok) return sendAnthropicDenial(request, reply, v.denial);
+  const body = v.request;
+  st.model = body.model;
+  st.stream = body.stream === true;
+  const agent = st.agent!;
+
+  let changed = false;
+  const az = authorizeMessages(agent, body);
+  if (!az.ok) return sendAnthropicDenial(request, reply, az.denial, { decision: az.denial.error.code === 'firewall_tool_not_allowed' ? 'block' : 'deny' });
+  if (az.stripped.length > 0) {
+    changed = true;
+    st.rules.push(TOOL_RULE);
+    st.decision = 'flag';
+  }
+
+  const up = anthropicUpstreamFor(st.policy, agent.upstream);
+  const problem = up ? upstreamConfigProblem(up, up.name) : 'the policy defines no upstream of kind "anthropic" (needed for /v1/messages)';
+  if (problem || !up) return sendAnthropicDenial(request, reply, deny('UPSTREAM_NOT_CONFIGURED', problem), { decision: 'error' });
+  st.upstream = up.name;
+
+  let inspect: InspectContext | undefined;
+  if (deps.engine) {
+    inspect = { engine: deps.engine, policy: st.policy, agent, state: st, vault: deps.engine.newVault() };
+    const r = inspectMessagesRequest(inspect, body);
+    if (r.denial) return sendAnthropicDenial(request, reply, r.denial, { decision: 'block' });
+    changed ||= r.changed;
+  }
+
+  const limits = await admitMessages(request, deps.limiter, body);
+  if (!limits.ok) return sendAnthropicDenial(request, reply, limits.denial, { headers: limits.headers });
+  const ticket = limits.ticket;
+
+  // A client that disconnects aborts the upstream call (no orphaned upstream requests).
+  const abort = new AbortController();
+  reply.raw.once('close', () => { if (!reply.raw.writableFinished) abort.abort(); });
+
+  const t0 = performance.now();
+  let res;
+  try {
+    res = await forward(deps.upstreams, up, {
+      path: '/messages',
+      method: 'POST',
+      headers: anthropicUpstreamHeaders(up, request.id, request.headers, true),
+      body: changed ? JSON.stringify(body) : request.rawBody ?? JSON.stringify(body),
+      signal: abort.signal,
+    });
+  } catch (err) {
+    ticket?.release();
+    if (abort.signal.aborted) {
+      st.event = 'request.aborted';
+      return reply.hijack();
+    }
+    const fe = upstreamError(err);
+    deps.metrics.upstreamErrors.inc({ upstream: up.name, kind: fe.kind });
+    return sendAnthropicDenial(request, reply, { error: fe.entry, detail: fe.detail }, { decision: 'error' });
+  }
+  st.upstreamLatencyMs = Math.round((performance.now() - t0) * 1000) / 1000;
+  deps.metrics.upstreamLatency.observe({ upstream: up.name, route: 'messages' }, st.upstreamLatencyMs / 1000);
+  reply.headers(limits.headers);
+
+  if (res.statusCode >= 300) {
+    ticket?.release();
+    return relayAnthropicUpstreamError(request, reply, res);
+  }
+  const ct = res.headers['content-type'];
+  if (typeof ct === 'string' && ct.startsWith('text/event-stream')) {
+    return relayMessagesStream(request, reply, { res, abort, ticket, inspect, promptTokens: limits.promptTokens, maxOutputTokens: body.max_tokens, headers: limits.headers });
+  }
+
+  // Non-streamed: read whole (bounded), settle, check called tools, inspect, send.
+  let buf: Buffer | undefined;
+  try {
+    buf = await readBounded(res.body, MAX_INSPECTED_BODY);
+  } catch (err) {
+    ticket?.release();
+    if (request.raw.destroyed) return reply.hijack();
+    const fe = upstreamError(err);
+    deps.metrics.upstreamErrors.inc({ upstream: up.name, kind: fe.kind });
+    return sendAnthropicDenial(request, reply, { error: fe.entry, detail: fe.detail }, { decision: 'error' });
+  }
+  let json: Record<string, unknown>;
+  try {
+    if (!buf) throw new Error('too large');
+    json = JSON.parse(buf.toString('utf8')) as Record<string, unknown>;
+  } catch {
+    ticket?.settle(undefined);
+    // Fail closed: a body the stages cannot read is not relayed unread.
+    return sendAnthropicDenial(request, reply, deny('UPSTREAM_BAD_RESPONSE', buf ? 'invalid JSON' : 'body too large'), { decision: 'error' });
+  }
+  // The call happened and cost what it cost, whatever the firewall does with the answer.
+  ticket?.settle(usageFromMessage(json));
+  for (const name of calledToolNames(json)) {
+    const d = checkCalledTool(agent, name);
+    if (d) return sendAnthropicDenial(request, reply, d, { decision: 'block' });
+  }
+  if (inspect) {
+    const out = inspectMessagesResponse(inspect, json);
+    if (out.denial) return sendAnthropicDenial(request, reply, out.denial, { decision: 'block' });
+    if (out.changed) return reply.code(res.statusCode).type('application/json').send(JSON.stringify(json));
+  }
+  return reply.code(res.statusCode).type('application/json').header('content-length', String(buf.length)).send(buf);
+}
