@@ -37,7 +37,9 @@ export interface StreamRelay {
 /** The error event that ends a stream, in the route's dialect. */
 export function errorFrames(route: LlmRoute, d: Denial, seq: number): string {
   const error = { message: denialMessage(d), type: d.error.type, code: d.error.code, param: null };
-  if (route === 'responses') return formatFrame({ type: 'error', sequence_number: seq, code: error.code, message: error.message, param: null }, 'error');
+  // The Responses API's own error event, plus an `error` object: SDKs that see `error` in an
+  // event raise instead of yielding it, so a client that ignores event types still stops.
+  if (route === 'responses') return formatFrame({ type: 'error', sequence_number: seq, code: error.code, message: error.message, param: null, error }, 'error');
   return formatFrame({ error }) + formatFrame('[DONE]');
 }
 

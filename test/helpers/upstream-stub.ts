@@ -239,7 +239,12 @@ export async function startUpstreamStub(initial: Partial<StubBehaviour> = {}): P
     let sent = 0;
     for (const e of events) {
       if (res.destroyed) return;
-      if (f?.kind === 'reset-mid-stream' && sent >= f.afterChunks) { res.socket?.destroy(); return; }
+      if (f?.kind === 'reset-mid-stream' && sent >= f.afterChunks) {
+        // Let the chunks already written reach the client before the connection dies.
+        await sleep(50);
+        res.socket?.destroy();
+        return;
+      }
       if (f?.kind === 'hang-body' && sent >= (f.afterChunks ?? 0)) return;
       if (b.chunkDelayMs > 0) await sleep(b.chunkDelayMs);
       if (res.destroyed) return;
