@@ -138,7 +138,9 @@ export function aggregate(results: readonly RowResult[], decision: Readonly<Reco
     const negatives = rs.filter((r) => !r.positive);
     for (const [dataset, ds] of groupBy(rs, (r) => r.row.dataset)) {
       slices.push(sliceReport(detector, dataset, '*', ds, true, negatives));
-      for (const [category, cs] of groupBy(ds, (r) => r.row.category)) slices.push(sliceReport(detector, dataset, category, cs, false, negatives));
+      const cats = groupBy(ds, (r) => r.row.category);
+      // A file with a single category would repeat its whole-file row; list categories only when they differ.
+      if (cats.size > 1) for (const [category, cs] of cats) slices.push(sliceReport(detector, dataset, category, cs, false, negatives));
       if (detector === 'pii' || detector === 'secrets') entities.push(...entityReports(detector, dataset, ds));
     }
     for (const [category, cs] of groupBy(rs, (r) => r.row.category)) slices.push(sliceReport(detector, '*', category, cs, false, negatives));

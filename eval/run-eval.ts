@@ -29,6 +29,8 @@ export interface EvalOptions {
   datasets?: string[];
   detectors?: string[];
   thresholds?: string;
+  /** Policy file whose detector settings to measure (engine options and the injection threshold). */
+  policy?: string;
   out?: string;
   baseline?: string;
   calibrate?: boolean;
@@ -76,6 +78,15 @@ export async function runEval(opts: EvalOptions): Promise<number> {
       return fail((e as Error).message);
     }
   } else if (opts.thresholds) return fail(`thresholds file not found: ${opts.thresholds}`);
+  if (opts.policy) {
+    try {
+      const { loadPolicyFile } = (await import('../src/policy/index.js')) as typeof import('../src/policy/index.js');
+      const compiled = await loadPolicyFile(opts.policy);
+      th = { ...th, engine: compiled.engineOptions, decision: { ...th.decision, 'prompt-injection': compiled.doc.detectors.promptInjection.threshold } };
+    } catch (e) {
+      return fail((e as Error).message);
+    }
+  }
   // Calibration is about the rows given (often someone's own traffic): the default gate does not apply.
   const checks = opts.calibrate && !opts.thresholds ? [] : th.checks;
 

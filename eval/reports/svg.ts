@@ -9,7 +9,7 @@ const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'
 
 /** ROC curves (FPR on a linear x axis) with a legend; one polyline per series. */
 export function rocSvg(title: string, series: ReadonlyArray<{ label: string; points: readonly RocPoint[]; auc: number | null }>): string {
-  const W = 420;
+  const W = 520;
   const H = 300;
   const L = 45;
   const T = 25;
@@ -35,7 +35,7 @@ export function rocSvg(title: string, series: ReadonlyArray<{ label: string; poi
     const ly = T + 10 + i * 16;
     parts.push(`<rect x="${L + PW + 10}" y="${ly - 8}" width="10" height="10" fill="${COLORS[i]}"/>`);
     const auc = s.auc === null ? '' : ` (AUC ${s.auc.toFixed(3)})`;
-    parts.push(`<text x="${L + PW + 24}" y="${ly + 1}" font-size="10">${escapeXml(shorten(s.label, 26) + auc)}</text>`);
+    parts.push(`<text x="${L + PW + 24}" y="${ly + 1}" font-size="10">${escapeXml(shorten(s.label, 38) + auc)}</text>`);
   });
   parts.push('</svg>');
   return parts.join('');
@@ -48,7 +48,7 @@ export function recallBarsSvg(title: string, bars: ReadonlyArray<{ label: string
   const BW = 260;
   const H = 30 + bars.length * rowH + 10;
   const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" class="plot bars" width="${L + BW + 70}" height="${H}" viewBox="0 0 ${L + BW + 70} ${H}" role="img" aria-label="${escapeXml(title)}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="plot bars" width="${L + BW + 110}" height="${H}" viewBox="0 0 ${L + BW + 110} ${H}" role="img" aria-label="${escapeXml(title)}">`,
     `<text x="4" y="15" font-size="12" font-weight="bold">${escapeXml(title)}</text>`,
   ];
   bars.forEach((b, i) => {

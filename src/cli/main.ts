@@ -53,6 +53,7 @@ export function buildProgram(): Command {
     .option('--calibrate', 'find the threshold that meets --target-fpr on the benign rows')
     .option('--target-fpr <x>', 'false-positive rate for --calibrate', '0.01')
     .option('--no-progress', 'no progress bar')
+    .option('--policy <file>', 'take detector settings (engine options, prompt-injection threshold) from this policy')
     .option('--exclude-train', 'held-out rows only: drop rows the classifier was trained on (eval/classifier/)')
     .option('--limit <n>', 'at most N rows per dataset file (seeded sample)')
     .option('--seed <s>', 'seed for --limit sampling', 'llm-firewall-eval')

@@ -16,6 +16,7 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
     datasets: list(opts.dataset),
     detectors: list(opts.detector),
     thresholds: typeof opts.thresholds === 'string' ? opts.thresholds : undefined,
+    policy: typeof opts.policy === 'string' ? opts.policy : undefined,
     out: typeof opts.out === 'string' ? opts.out : undefined,
     baseline: typeof opts.baseline === 'string' ? opts.baseline : undefined,
     calibrate: opts.calibrate === true,

@@ -68,4 +68,14 @@ describe('llm-firewall eval (child process, real engine)', () => {
     expect(r.status).toBe(0);
     for (const f of ['report.json', 'report.md', 'junit.xml', 'report.html']) expect(existsSync(join(out, f)), f).toBe(true);
   });
+
+  it('measures the detector settings of a policy with --policy, and exits 2 naming a bad policy file', () => {
+    const ok = cli(['--dataset', data, '--detector', 'prompt-injection', '--policy', join(PROJECT_ROOT, 'policies', 'default.yaml'), '--thresholds', th('none2.yaml', 'checks: []\n')]);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain('prompt-injection  *');
+    const bad = th('bad-policy.yaml', 'version: 1\ndetectors: { promptInjection: { threshold: 7 } }\n');
+    const r = cli(['--dataset', data, '--policy', bad]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('bad-policy.yaml');
+  });
 });
