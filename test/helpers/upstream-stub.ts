@@ -52,6 +52,8 @@ export interface StubBehaviour {
   /** Applies to every route (or only to `failurePaths` when given). */
   failure?: StubFailure;
   failurePaths?: string[];
+  /** Answer with the text of the request's first message of this role instead of `chunks` (chat). */
+  echo?: 'system' | 'user';
   /** Usage reported; computed from text lengths when absent. */
   usage?: { input: number; output: number };
 }
@@ -159,7 +161,13 @@ export async function startUpstreamStub(initial: Partial<StubBehaviour> = {}): P
     const body = rec.json as Record<string, any>;
     const model = String(body.model ?? 'unknown');
     const id = `stub-${++seq}`;
-    const text = b.chunks.join('');
+    let chunksOut = b.chunks;
+    if (b.echo && Array.isArray(body.messages)) {
+      const m = body.messages.find((x: any) => x?.role === b.echo);
+      const t = typeof m?.content === 'string' ? m.content : '';
+      chunksOut = t.match(/.{1,8}/gs) ?? [];
+    }
+    const text = chunksOut.join('');
     const inTok = b.usage?.input ?? tokensOf(rec.body.toString('utf8'));
     const outTok = b.usage?.output ?? tokensOf(text);
     const stream = body.stream === true;
@@ -174,7 +182,7 @@ export async function startUpstreamStub(initial: Partial<StubBehaviour> = {}): P
         }
         const base = { id, object: 'chat.completion.chunk', created: 1700000000, model, system_fingerprint: 'fp_stub' };
         const events: unknown[] = [{ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }] }];
-        for (const c of b.chunks) events.push({ ...base, choices: [{ index: 0, delta: { content: c }, logprobs: null, finish_reason: null }] });
+        for (const c of chunksOut) events.push({ ...base, choices: [{ index: 0, delta: { content: c }, logprobs: null, finish_reason: null }] });
         toolCalls.forEach((t, i) => events.push({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: i, id: t.id, type: 'function', function: { name: t.function.name, arguments: t.function.arguments } }] }, logprobs: null, finish_reason: null }] }));
         events.push({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: finish }] });
         if (includeUsage) events.push({ ...base, choices: [], usage });
