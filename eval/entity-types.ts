@@ -1,7 +1,9 @@
 /**
  * Entity-type mapping between datasets and the project's detectors. Datasets name types their own
  * way (presidio: PHONE_NUMBER, EMAIL_ADDRESS, IBAN_CODE; CredSweeper/secretlint: rule names); the
- * PII detector reports EMAIL, PHONE, CREDIT_CARD, IBAN, US_SSN, IP_ADDRESS, PERSON, LOCATION.
+ * PII detector reports EMAIL, PHONE, CREDIT_CARD, IBAN, US_SSN, IP_ADDRESS, DATE_OF_BIRTH, PASSPORT,
+ * DRIVER_LICENSE, and with `pii.nlp` PERSON, LOCATION, ORGANIZATION (ORGANIZATION is not scored:
+ * a company name is not personal data).
  * Types mapped to null are not scored (not sensitive alone, or not something we detect), and are
  * listed as such in the report. docs/eval.md carries this table.
  */
@@ -20,6 +22,11 @@ export const PII_TYPE_MAP: Readonly<Record<string, string | null>> = Object.free
   PERSON: 'PERSON',
   STREET_ADDRESS: 'LOCATION',
   LOCATION: 'LOCATION',
+  US_DRIVER_LICENSE: 'DRIVER_LICENSE',
+  DRIVER_LICENSE: 'DRIVER_LICENSE',
+  US_PASSPORT: 'PASSPORT',
+  PASSPORT: 'PASSPORT',
+  DATE_OF_BIRTH: 'DATE_OF_BIRTH',
   // Not personal data on their own, or not in the PII detector's scope.
   GPE: null,
   ORGANIZATION: null,
@@ -29,7 +36,6 @@ export const PII_TYPE_MAP: Readonly<Record<string, string | null>> = Object.free
   AGE: null,
   ZIP_CODE: null,
   DOMAIN_NAME: null,
-  US_DRIVER_LICENSE: null,
 });
 
 /** Maps a dataset PII type; returns undefined when the type must not be scored. */

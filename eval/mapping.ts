@@ -10,8 +10,12 @@
  *    PII-free presidio rows → pii).
  * 5. A benign row in a file with no attack rows (general benign text, hard negatives) is a
  *    negative for prompt-injection, pii and secrets: none of them should fire on it.
+ * 6. A PII attack row whose labeled entities are all of types that are not personal data on
+ *    their own (ORGANIZATION, GPE, DATE_TIME, … mapped to null in entity-types.ts) is not scored
+ *    for pii at all: neither a miss nor a negative. The report counts these rows.
  */
 import type { EvalRow } from './dataset.js';
+import { mapPiiType } from './entity-types.js';
 
 /** The detectors the harness knows. */
 export const DETECTOR_IDS = ['prompt-injection', 'pii', 'secrets', 'tool-poisoning', 'custom'] as const;
@@ -43,7 +47,7 @@ export interface MappedRow {
  * Maps every row to its detectors. Attack rows with an unknown category are returned in
  * `unmapped` (reported, not scored).
  */
-export function mapRows(rows: readonly EvalRow[]): { mapped: MappedRow[]; unmapped: EvalRow[] } {
+export function mapRows(rows: readonly EvalRow[]): { mapped: MappedRow[]; unmapped: EvalRow[]; outOfScope: EvalRow[] } {
   const fileDetectors = new Map<string, Set<string>>();
   for (const r of rows) {
     if (r.label !== 'attack') continue;
@@ -54,6 +58,7 @@ export function mapRows(rows: readonly EvalRow[]): { mapped: MappedRow[]; unmapp
   }
   const mapped: MappedRow[] = [];
   const unmapped: EvalRow[] = [];
+  const outOfScope: EvalRow[] = [];
   for (const r of rows) {
     let d: string[];
     if (r.detectors) d = r.detectors;
@@ -64,8 +69,13 @@ export function mapRows(rows: readonly EvalRow[]): { mapped: MappedRow[]; unmapp
       d = f && f.size > 0 ? [...f].filter((x) => x !== 'tool-poisoning').sort() : [...GENERAL_NEGATIVE_FOR];
       if (d.length === 0) d = [...GENERAL_NEGATIVE_FOR];
     }
+    if (d.includes('pii') && r.label === 'attack' && r.entities && r.entities.length > 0 && r.entities.every((e) => mapPiiType(e.type) === undefined)) {
+      d = d.filter((x) => x !== 'pii');
+      outOfScope.push(r);
+      if (d.length === 0) continue;
+    }
     if (d.length === 0) unmapped.push(r);
     else mapped.push({ row: r, detectors: d });
   }
-  return { mapped, unmapped };
+  return { mapped, unmapped, outOfScope };
 }

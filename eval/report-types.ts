@@ -87,5 +87,7 @@ export interface EvalReport {
   };
   problems: RowProblem[];
   unmappedRows: number;
+  /** PII attack rows whose entities are all non-personal types (mapping rule 6), not scored for pii. */
+  piiOutOfScopeRows?: number;
   detectors: DetectorReport[];
 }

@@ -105,6 +105,7 @@ export async function runEval(opts: EvalOptions): Promise<number> {
   const mappedAll = mapRows(rows);
   const unmapped = mappedAll.unmapped;
   let mapped = mappedAll.mapped;
+  if (mappedAll.outOfScope.length) err(`pii: ${mappedAll.outOfScope.length} row(s) whose entities are all non-personal types (e.g. ORGANIZATION) not scored\n`);
   if (unmapped.length) err(`${unmapped.length} attack row(s) with a category no detector measures were not scored (e.g. "${unmapped[0].category}")\n`);
   let heldOutNote: string | undefined;
   if (opts.excludeTrain) {
@@ -137,6 +138,7 @@ export async function runEval(opts: EvalOptions): Promise<number> {
     },
     problems: loaded.problems.map((p) => ({ ...p, file: relativeToRoot(p.file) })),
     unmappedRows: unmapped.length,
+    piiOutOfScopeRows: mappedAll.outOfScope.length,
     detectors: aggregate(results, th.decision),
   };
   const outcomes = applyThresholds(report, checks);

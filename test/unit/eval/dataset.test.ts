@@ -87,7 +87,7 @@ describe('sampleRows', () => {
 describe('mapRows', () => {
   const R = (id: string, dataset: string, label: 'attack' | 'benign', category: string, extra: Record<string, unknown> = {}) => ({ id, text: 't', label, category, dataset, line: 1, ...extra });
   it('maps attacks by category and benign rows by their file, tool name or the general rule', () => {
-    const { mapped, unmapped } = mapRows([
+    const { mapped, unmapped, outOfScope } = mapRows([
       R('1', 'A/direct', 'attack', 'jailbreak'),
       R('2', 'A/direct', 'benign', 'benign'),
       R('3', 'E/secrets', 'attack', 'secret'),
@@ -97,6 +97,8 @@ describe('mapRows', () => {
       R('7', 'F/tools', 'attack', 'tool_poisoning', { toolName: 'x' }),
       R('8', 'Z/odd', 'attack', 'weird'),
       R('9', 'Z/odd', 'benign', 'benign', { detectors: ['custom'] }),
+      R('10', 'D/pii', 'attack', 'pii', { entities: [{ type: 'ORGANIZATION', start: 0, end: 1 }] }),
+      R('11', 'D/pii', 'attack', 'pii', { entities: [{ type: 'ORGANIZATION', start: 0, end: 1 }, { type: 'PHONE_NUMBER', start: 0, end: 1 }] }),
     ]);
     const got = Object.fromEntries(mapped.map((m) => [m.row.id, m.detectors.join(',')]));
     expect(got).toEqual({
@@ -108,7 +110,9 @@ describe('mapRows', () => {
       '6': 'tool-poisoning',
       '7': 'tool-poisoning',
       '9': 'custom',
+      '11': 'pii',
     });
     expect(unmapped.map((r) => r.id)).toEqual(['8']);
+    expect(outOfScope.map((r) => r.id)).toEqual(['10']); // only non-personal entity types
   });
 });
