@@ -11,6 +11,8 @@ import { openPinStore, type PinStore } from '../../mcp/pins.js';
 import { runStdioWrap } from '../../mcp/stdio-wrap.js';
 
 const err = (line: string): void => { process.stderr.write(`${line}\n`); };
+const logTo = (level: string) => (obj: object, msg?: string): void => { err(JSON.stringify({ level, msg, ...obj })); };
+const stderrLogger = { warn: logTo('warn'), error: logTo('error'), info: logTo('info') };
 
 /** The pin store a policy names; a relative `mcp.pinFile` is relative to the policy file. */
 export function pinStoreFor(policy: CompiledPolicy): PinStore {
@@ -50,11 +52,18 @@ export async function wrap(opts: Record<string, unknown>, args: string[]): Promi
     err(`llm-firewall mcp wrap: the detection engine failed to load: ${(e as Error).message}`);
     return 2;
   }
+  // Per-tool call limits need the limits store (Redis when configured, so several wrappers share
+  // one count); only pay for it when the agent's rules for this server set callsPerMinute.
+  const rules = Object.values(policy.agents.get(String(opts.agent))?.doc.mcp?.[String(opts.server)]?.tools ?? {});
+  const limiter = rules.some((r) => r?.callsPerMinute !== undefined)
+    ? await (await import('../../limits/index.js')).createLimiter({ store: policy.doc.store, pricing: policy.doc.pricing, logger: stderrLogger })
+    : undefined;
   const code = await runStdioWrap({
     policy, agent: String(opts.agent), server: String(opts.server), command, args: rest,
-    engine, pins: pinStoreFor(policy), audit: auditSinkFor(policy),
+    engine, pins: pinStoreFor(policy), audit: auditSinkFor(policy), limiter,
     stdin: process.stdin, stdout: process.stdout, log: err,
   });
+  await limiter?.close();
   // stdin may keep the event loop alive after the server is gone.
   process.stdin.destroy();
   return code;
