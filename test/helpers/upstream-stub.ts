@@ -7,12 +7,13 @@
  * after the headers, resetting the connection (before or mid-stream), or exact raw bytes.
  *
  * Usage:
- *   const stub = await startUpstreamStub({ chunks: ['Hel', 'lo'] });
+ *   const stub = await startUpstreamStub({ chunks: ['Hel', 'lo'] });   // { tls: { cert, key } } for HTTPS
  *   new OpenAI({ baseURL: stub.url, apiKey: 'x' });   // stub.url ends in /v1
  *   stub.set({ failure: { kind: 'status', status: 500 } });
  *   await stub.close();
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { createHash } from 'node:crypto';
 
@@ -105,14 +106,14 @@ function sse(res: ServerResponse, data: unknown, event?: string): void {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Start the stub on 127.0.0.1 with a free port. */
-export async function startUpstreamStub(initial: Partial<StubBehaviour> = {}): Promise<UpstreamStub> {
+export async function startUpstreamStub(initial: Partial<StubBehaviour> = {}, opts: { tls?: { cert: Buffer | string; key: Buffer | string } } = {}): Promise<UpstreamStub> {
   let b: StubBehaviour = { ...DEFAULTS, ...initial };
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   let connections = 0;
   let seq = 0;
 
-  const server: Server = createServer((req, res) => {
+  const listener: RequestListener = (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -124,9 +125,10 @@ export async function startUpstreamStub(initial: Partial<StubBehaviour> = {}): P
       res.on('finish', () => { rec.completed = true; });
       void handle(rec, res).catch(() => res.destroy());
     });
-  });
+  };
+  const server: Server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, listener) : createServer(listener);
   server.keepAliveTimeout = 30_000;
-  server.on('connection', (s: Socket) => {
+  server.on(opts.tls ? 'secureConnection' : 'connection', (s: Socket) => {
     connections++;
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -268,7 +270,7 @@ export async function startUpstreamStub(initial: Partial<StubBehaviour> = {}): P
   const port = (server.address() as AddressInfo).port;
 
   return {
-    url: `http://127.0.0.1:${port}/v1`,
+    url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}/v1`,
     port,
     requests,
     get connections() { return connections; },
