@@ -25,6 +25,9 @@ export interface ClassifierModel {
   meta?: Record<string, unknown>;
 }
 
+/** Longest folded text the classifier reads (head + tail halves beyond it). */
+export const CLASSIFIER_MAX_CHARS = 128 * 1024;
+
 const P1 = 0x01000193;
 const SEED = 0x811c9dc5;
 
@@ -32,29 +35,42 @@ function isWordUnit(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 0xc0 && c !== 0xd7 && c !== 0xf7 && !(c >= 0x2000 && c <= 0x2bff) && !(c >= 0x3000 && c <= 0x303f) && !(c >= 0xff00 && c <= 0xff0f));
 }
 
+/** Features of a text: bucket of each feature and the position of its last character. */
+export interface Features { buckets: Int32Array; positions: Int32Array; n: number }
+
 /**
- * Call `emit(bucket, position)` for every feature of `t` (already folded: lower case, collapsed
- * whitespace). Position is the index of the last character of the feature.
+ * Every feature of `t` (already folded: lower case, collapsed whitespace): character 3-, 4-,
+ * 5-grams and word 1-, 2-grams, hashed into 2^bits buckets. One tight loop with no callbacks:
+ * this runs over every scanned byte.
  */
-export function forEachFeature(t: string, bits: number, emit: (bucket: number, pos: number) => void): void {
+export function extractFeatures(t: string, bits: number): Features {
   const mask = (1 << bits) - 1;
   const n = t.length;
-  // Character 3-, 4-, 5-grams ending at i, hashed right to left so each longer gram extends the shorter.
-  for (let i = 2; i < n; i++) {
-    let h = Math.imul(SEED ^ t.charCodeAt(i), P1);
-    h = Math.imul(h ^ t.charCodeAt(i - 1), P1);
-    h = Math.imul(h ^ t.charCodeAt(i - 2), P1);
-    emit((h ^ (h >>> 15)) & mask, i);
-    if (i >= 3) {
-      h = Math.imul(h ^ t.charCodeAt(i - 3), P1);
-      emit((h ^ (h >>> 13) ^ 0x5bd1e995) & mask, i);
-      if (i >= 4) {
-        h = Math.imul(h ^ t.charCodeAt(i - 4), P1);
-        emit((h ^ (h >>> 11) ^ 0x27d4eb2f) & mask, i);
+  const cap = 3 * n + 8;
+  const buckets = new Int32Array(cap);
+  const positions = new Int32Array(cap);
+  let m = 0;
+  let c0 = 0, c1 = 0, c2 = 0, c3 = 0; // previous four units
+  for (let i = 0; i < n; i++) {
+    const c = t.charCodeAt(i);
+    if (i >= 2) {
+      // Hashed right to left so each longer gram extends the shorter one.
+      let h = Math.imul(SEED ^ c, P1);
+      h = Math.imul(h ^ c0, P1);
+      h = Math.imul(h ^ c1, P1);
+      buckets[m] = (h ^ (h >>> 15)) & mask; positions[m++] = i;
+      if (i >= 3) {
+        h = Math.imul(h ^ c2, P1);
+        buckets[m] = (h ^ (h >>> 13) ^ 0x5bd1e995) & mask; positions[m++] = i;
+        if (i >= 4) {
+          h = Math.imul(h ^ c3, P1);
+          buckets[m] = (h ^ (h >>> 11) ^ 0x27d4eb2f) & mask; positions[m++] = i;
+        }
       }
     }
+    c3 = c2; c2 = c1; c1 = c0; c0 = c;
   }
-  // Word unigrams and bigrams.
+  // Word unigrams and bigrams (at most one of each per word, so n + n/2 fits the buffer).
   let prev = 0;
   let hasPrev = false;
   let i = 0;
@@ -63,11 +79,19 @@ export function forEachFeature(t: string, bits: number, emit: (bucket: number, p
     if (i >= n) break;
     let h = 0x9e3779b9;
     while (i < n && isWordUnit(t.charCodeAt(i))) { h = Math.imul(h ^ t.charCodeAt(i), P1); i++; }
-    emit((h ^ (h >>> 16) ^ 0x1b873593) & mask, i - 1);
-    if (hasPrev) { const b = Math.imul(prev ^ 0x85ebca6b, P1) ^ h; emit((b ^ (b >>> 14)) & mask, i - 1); }
+    if (m + 2 > cap) break;
+    buckets[m] = (h ^ (h >>> 16) ^ 0x1b873593) & mask; positions[m++] = i - 1;
+    if (hasPrev) { const b = Math.imul(prev ^ 0x85ebca6b, P1) ^ h; buckets[m] = (b ^ (b >>> 14)) & mask; positions[m++] = i - 1; }
     prev = h;
     hasPrev = true;
   }
+  return { buckets, positions, n: m };
+}
+
+/** Callback form of `extractFeatures` (training convenience). */
+export function forEachFeature(t: string, bits: number, emit: (bucket: number, pos: number) => void): void {
+  const f = extractFeatures(t, bits);
+  for (let k = 0; k < f.n; k++) emit(f.buckets[k]!, f.positions[k]!);
 }
 
 /** Sparse normalised feature vector of a whole text (training uses this). */
@@ -112,12 +136,21 @@ export class InjectionClassifier {
    * window's span in `t`.
    */
   score(t: string): { p: number; start: number; end: number } {
+    // Bounded cost on huge inputs: the head and the tail are classified, the rules cover the rest.
+    if (t.length > CLASSIFIER_MAX_CHARS) {
+      const half = CLASSIFIER_MAX_CHARS / 2;
+      const head = this.score(t.slice(0, half));
+      const tail = this.score(t.slice(t.length - half));
+      const off = t.length - half;
+      return tail.p > head.p ? { p: tail.p, start: tail.start + off, end: tail.end + off } : head;
+    }
     const n = t.length;
     if (n < 3) return { p: 0, start: 0, end: n };
     const contrib = new Float64Array(n + 1);
     const count = new Uint32Array(n + 1);
     const w = this.#w;
-    forEachFeature(t, this.model.bits, (b, pos) => { contrib[pos + 1]! += w[b]!; count[pos + 1]!++; });
+    const f = extractFeatures(t, this.model.bits);
+    for (let k = 0; k < f.n; k++) { const p = f.positions[k]! + 1; contrib[p]! += w[f.buckets[k]!]!; count[p]!++; }
     for (let i = 1; i <= n; i++) { contrib[i]! += contrib[i - 1]!; count[i]! += count[i - 1]!; }
     let best = -Infinity;
     let bs = 0;

@@ -107,7 +107,8 @@ export function findEncoded(text: string, budget: { segments: number; chars: num
     if (!enabled) continue;
     for (const m of matchAll(re, text, 64)) {
       if (budget.segments <= 0 || budget.chars <= 0) return out;
-      const raw = text.slice(m.start, m.end);
+      // A huge candidate is decoded only up to what the budget could hold.
+      const raw = text.slice(m.start, Math.min(m.end, m.start + Math.floor(budget.chars * 1.4) - (Math.floor(budget.chars * 1.4) % 4)));
       if (encoding === 'base64' && !looksEncoded(raw)) continue;
       const decoded = decodeOne(encoding, raw);
       if (decoded === undefined || decoded === raw || !readable(decoded)) continue;

@@ -6,7 +6,8 @@
  *   words, leetspeak digits folded inside words, and whitespace runs collapsed to one space.
  *   Injection and tool-poisoning rules are written against this view.
  * Both keep, for every output UTF-16 unit, the [start, end) range of the original it came from,
- * so spans found in a view map back exactly (a finding never points into the wrong text).
+ * so spans found in a view map back exactly. Built over typed arrays: this runs on every byte
+ * of every request, so it is written for speed (see bench/detectors.ts).
  */
 
 /** A view of a text plus the map back to the original. `null` maps mean identity. */
@@ -23,11 +24,13 @@ export interface TextView {
 /** Map a view span back to the original text. */
 export function toOriginal(view: TextView, start: number, end: number): [number, number] {
   if (!view.starts || !view.ends) return [start, end];
+  const n = view.starts.length;
+  if (n === 0) return [0, 0];
   if (end <= start) {
-    const s = start < view.starts.length ? view.starts[start]! : (view.ends[view.ends.length - 1] ?? 0);
+    const s = start < n ? view.starts[start]! : view.ends[n - 1]!;
     return [s, s];
   }
-  return [view.starts[start]!, view.ends[end - 1]!];
+  return [view.starts[Math.min(start, n - 1)]!, view.ends[Math.min(end, n) - 1]!];
 }
 
 /** Zero-width, bidi controls, word joiners, BOM, soft hyphen, tag characters, variation selectors. */
@@ -37,130 +40,163 @@ export function isInvisible(cp: number): boolean {
     || (cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0xe0000 && cp <= 0xe007f) || (cp >= 0xe0100 && cp <= 0xe01ef);
 }
 
-/** True when the text needs no strict normalisation (printable ASCII and common whitespace). */
-function isPlainAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 127 || (c < 32 && c !== 9 && c !== 10 && c !== 13)) return false;
+/** Output buffer of UTF-16 units plus the offset map, grown by doubling. */
+class Out {
+  units: Uint16Array;
+  starts: Int32Array;
+  ends: Int32Array;
+  n = 0;
+  constructor(cap: number) {
+    const c = Math.max(16, cap);
+    this.units = new Uint16Array(c);
+    this.starts = new Int32Array(c);
+    this.ends = new Int32Array(c);
   }
-  return true;
-}
-
-/** Accumulates view text and its offset map in typed arrays (10 MB inputs stay cheap). */
-class Builder {
-  #chunks: string[] = [];
-  #cur = '';
-  starts = new Int32Array(256);
-  ends = new Int32Array(256);
-  length = 0;
-  push(s: string, start: number, end: number): void {
-    for (let k = 0; k < s.length; k++) {
-      if (this.length === this.starts.length) this.#grow();
-      this.starts[this.length] = start;
-      this.ends[this.length] = end;
-      this.length++;
-    }
-    this.#cur += s;
-    if (this.#cur.length > 4096) { this.#chunks.push(this.#cur); this.#cur = ''; }
+  push(u: number, s: number, e: number): void {
+    if (this.n === this.units.length) this.#grow();
+    this.units[this.n] = u;
+    this.starts[this.n] = s;
+    this.ends[this.n] = e;
+    this.n++;
+  }
+  pushStr(str: string, s: number, e: number): void {
+    for (let k = 0; k < str.length; k++) this.push(str.charCodeAt(k), s, e);
   }
   #grow(): void {
-    const s = new Int32Array(this.starts.length * 2); s.set(this.starts); this.starts = s;
-    const e = new Int32Array(this.ends.length * 2); e.set(this.ends); this.ends = e;
+    const c = this.units.length * 2;
+    const u = new Uint16Array(c); u.set(this.units); this.units = u;
+    const s = new Int32Array(c); s.set(this.starts); this.starts = s;
+    const e = new Int32Array(c); e.set(this.ends); this.ends = e;
   }
   view(invisibles: number[]): TextView {
-    this.#chunks.push(this.#cur);
-    return { text: this.#chunks.join(''), starts: this.starts.subarray(0, this.length), ends: this.ends.subarray(0, this.length), invisibles };
+    const text = Buffer.from(this.units.buffer, this.units.byteOffset, this.n * 2).toString('utf16le');
+    return { text, starts: this.starts.subarray(0, this.n), ends: this.ends.subarray(0, this.n), invisibles };
   }
+}
+
+/** NFKC of single code points, memoised (normalize() per call is slow; the set of code points is small). */
+const nfkcCache = new Map<number, string>();
+function nfkc(cp: number): string {
+  let r = nfkcCache.get(cp);
+  if (r === undefined) {
+    r = String.fromCodePoint(cp).normalize('NFKC');
+    if (nfkcCache.size < 65536) nfkcCache.set(cp, r);
+  }
+  return r;
 }
 
 /** The strict view: NFKC per code point, invisible characters removed. */
 export function strictView(text: string): TextView {
-  if (isPlainAscii(text)) return { text, starts: null, ends: null, invisibles: [] };
-  const b = new Builder();
-  const invisibles: number[] = [];
-  for (let i = 0; i < text.length;) {
-    const cp = text.codePointAt(i)!;
-    const n = cp > 0xffff ? 2 : 1;
-    if (isInvisible(cp)) invisibles.push(i);
-    else if (cp < 128) b.push(text[i]!, i, i + 1);
-    else b.push(text.slice(i, i + n).normalize('NFKC'), i, i + n);
-    i += n;
+  let i = 0;
+  const len = text.length;
+  // Fast path: printable ASCII and common whitespace need nothing.
+  for (; i < len; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 127 || (c < 32 && c !== 9 && c !== 10 && c !== 13)) break;
   }
-  return b.view(invisibles);
+  if (i === len) return { text, starts: null, ends: null, invisibles: [] };
+  const out = new Out(len + 16);
+  for (let k = 0; k < i; k++) out.push(text.charCodeAt(k), k, k + 1);
+  const invisibles: number[] = [];
+  while (i < len) {
+    const c = text.charCodeAt(i);
+    if (c < 128) { out.push(c, i, i + 1); i++; continue; }
+    const cp = text.codePointAt(i)!;
+    const w = cp > 0xffff ? 2 : 1;
+    if (isInvisible(cp)) invisibles.push(i);
+    else out.pushStr(nfkc(cp), i, i + w);
+    i += w;
+  }
+  return out.view(invisibles);
 }
 
 /** Cyrillic and Greek letters that look like Latin ones (Unicode confusables, the common subset). */
-const CONFUSABLES: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
+const CONFUSABLES = new Map<number, number>(Object.entries({
   'а': 'a', 'в': 'b', 'е': 'e', 'ё': 'e', 'к': 'k', 'м': 'm', 'н': 'h', 'о': 'o', 'р': 'p', 'с': 'c', 'т': 't',
   'у': 'y', 'х': 'x', 'і': 'i', 'ї': 'i', 'ј': 'j', 'ѕ': 's', 'ԁ': 'd', 'ԛ': 'q', 'ԝ': 'w', 'ɡ': 'g', 'һ': 'h',
   'α': 'a', 'β': 'b', 'ε': 'e', 'η': 'n', 'ι': 'i', 'κ': 'k', 'ν': 'v', 'ο': 'o', 'ρ': 'p', 'τ': 't', 'υ': 'u',
   'χ': 'x', 'γ': 'y', 'ѡ': 'w', 'ı': 'i', 'ℓ': 'l',
-});
-const LEET: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
-  '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '$': 's',
-});
+}).map(([k, v]) => [k.charCodeAt(0), v.charCodeAt(0)]));
 
-function isLatinLetter(c: number): boolean { return c >= 97 && c <= 122; }
-function isWordChar(ch: string): boolean {
-  const c = ch.charCodeAt(0);
-  if (c < 128) return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 36;
-  return ch.toLowerCase() !== ch.toUpperCase() || CONFUSABLES[ch] !== undefined;
+/** Leet digits (and $) → letters; only applied next to a Latin letter. */
+const LEET = new Int32Array(128).fill(0);
+for (const [k, v] of Object.entries({ '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', $: 's' })) LEET[k.charCodeAt(0)] = v.charCodeAt(0);
+
+const lowerCache = new Map<number, number>();
+/** Lower case of one UTF-16 unit (units whose lower case is longer stay as they are). */
+function lowerUnit(c: number): number {
+  if (c < 128) return c >= 65 && c <= 90 ? c + 32 : c;
+  if (c >= 0xd800 && c <= 0xdfff) return c;
+  let r = lowerCache.get(c);
+  if (r === undefined) {
+    const l = String.fromCharCode(c).toLowerCase();
+    r = l.length === 1 ? l.charCodeAt(0) : c;
+    lowerCache.set(c, r);
+  }
+  return r;
 }
 function isSpace(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x3000 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029;
 }
+function isLatin(c: number): boolean { return c >= 97 && c <= 122; }
+/** Word units: ASCII letters/digits/$, and non-ASCII letters (cased, or confusable). */
+function isWordUnit(c: number): boolean {
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 36;
+  if (CONFUSABLES.has(c)) return true;
+  const l = lowerUnit(c);
+  return l !== c || String.fromCharCode(c).toUpperCase() !== String.fromCharCode(c);
+}
 
 /**
  * The folded view used by injection rules. Look-alikes are folded only inside words that mix
- * scripts (so genuine Russian or Greek text is left alone); leet digits only inside words that
- * contain at least two Latin letters (so "4 apples" stays as it is).
+ * scripts (genuine Russian or Greek text is left alone); leet digits only inside words with at
+ * least two Latin letters and only next to a letter ("1gn0r3" folds, "base64", "4 apples" do not).
  */
 export function foldedView(strict: TextView): TextView {
   const src = strict.text;
-  const lower = src.toLowerCase();
-  // Fast path: lower-casing kept the length (nearly always), so units line up.
-  const chars = lower.length === src.length ? lower : src;
-  const b = new Builder();
-  const mapS = (k: number): number => (strict.starts ? strict.starts[k]! : k);
-  const mapE = (k: number): number => (strict.ends ? strict.ends[k]! : k + 1);
+  const len = src.length;
+  const ss = strict.starts;
+  const se = strict.ends;
+  const out = new Out(len + 16);
+  const S = (k: number): number => (ss ? ss[k]! : k);
+  const E = (k: number): number => (se ? se[k]! : k + 1);
   let i = 0;
-  let pendingSpace = -1;
-  while (i < chars.length) {
-    const c = chars.charCodeAt(i);
-    if (isSpace(c)) {
-      if (pendingSpace < 0) pendingSpace = i;
-      i++;
-      continue;
-    }
-    if (pendingSpace >= 0) { if (b.length) b.push(' ', mapS(pendingSpace), mapE(i - 1)); pendingSpace = -1; }
-    if (!isWordChar(chars[i]!)) {
-      const ch = chars === lower ? chars[i]! : chars[i]!.toLowerCase();
-      b.push(ch, mapS(i), mapE(i));
-      i++;
-      continue;
-    }
-    // One word: decide folding, then emit.
+  let spaceFrom = -1;
+  while (i < len) {
+    const c = src.charCodeAt(i);
+    if (isSpace(c)) { if (spaceFrom < 0) spaceFrom = i; i++; continue; }
+    if (spaceFrom >= 0) { if (out.n) out.push(32, S(spaceFrom), E(i - 1)); spaceFrom = -1; }
+    if (!isWordUnit(c)) { out.push(lowerUnit(c), S(i), E(i)); i++; continue; }
+    // One word: count scripts, then emit with the folding it qualifies for.
     let j = i;
-    let latin = 0;
-    let confusable = 0;
-    let other = 0;
-    while (j < chars.length && isWordChar(chars[j]!)) {
-      const cj = chars.charCodeAt(j);
-      if (isLatinLetter(cj)) latin++;
-      else if (CONFUSABLES[chars[j]!] !== undefined) confusable++;
-      else if (cj >= 128) other++;
+    let latin = 0, conf = 0, other = 0, digits = 0;
+    while (j < len) {
+      const cj = src.charCodeAt(j);
+      if (!isWordUnit(cj)) break;
+      const l = lowerUnit(cj);
+      if (isLatin(l)) latin++;
+      else if (CONFUSABLES.has(l)) conf++;
+      else if (l >= 48 && l <= 57) digits++;
+      else if (l >= 128) other++;
       j++;
     }
-    const foldConf = latin > 0 && confusable > 0;
-    const foldLeet = latin + (foldConf ? confusable : 0) >= 2 && other === 0;
-    for (let k = i; k < j; k++) {
-      let ch = chars === lower ? chars[k]! : chars[k]!.toLowerCase();
-      if (foldConf && CONFUSABLES[ch] !== undefined) ch = CONFUSABLES[ch]!;
-      // A leet digit counts only next to a Latin letter: "1gn0r3" folds, "base64" and "sha256" do not.
-      else if (foldLeet && LEET[ch] !== undefined && (isLatinLetter(chars.charCodeAt(k - 1)) || isLatinLetter(chars.charCodeAt(k + 1)))) ch = LEET[ch]!;
-      b.push(ch, mapS(k), mapE(k));
+    const foldConf = latin > 0 && conf > 0;
+    const foldLeet = digits > 0 && latin + (foldConf ? conf : 0) >= 2 && other === 0;
+    if (!foldConf && !foldLeet) {
+      for (let k = i; k < j; k++) out.push(lowerUnit(src.charCodeAt(k)), S(k), E(k));
+    } else {
+      for (let k = i; k < j; k++) {
+        let l = lowerUnit(src.charCodeAt(k));
+        if (foldConf && CONFUSABLES.has(l)) l = CONFUSABLES.get(l)!;
+        else if (foldLeet && l < 128 && LEET[l]) {
+          const prev = k > i ? lowerUnit(src.charCodeAt(k - 1)) : 0;
+          const next = k + 1 < j ? lowerUnit(src.charCodeAt(k + 1)) : 0;
+          if (isLatin(prev) || isLatin(next) || CONFUSABLES.has(prev) || CONFUSABLES.has(next)) l = LEET[l]!;
+        }
+        out.push(l, S(k), E(k));
+      }
     }
     i = j;
   }
-  return b.view(strict.invisibles);
+  return out.view(strict.invisibles);
 }

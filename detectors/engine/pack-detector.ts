@@ -97,7 +97,7 @@ export class PackDetector implements Detector {
     };
     for (const { pack, view, scoreScale } of o.packs) {
       const v = view === 'folded' ? input.folded : input.strict;
-      const lower = view === 'folded' ? v.text : input.strictLower;
+      const lower = view === 'folded' ? v.text : () => input.strictLower;
       for (const h of pack.run(v.text, lower)) {
         if (!this.#keep(h, context)) continue;
         const [start, end] = toOriginal(v, h.start, h.end);

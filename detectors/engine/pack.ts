@@ -3,7 +3,7 @@
  * match), a keyword prefilter in front of it (a rule whose keywords are absent costs nothing),
  * and per-rule patterns that re-run only for the rules that hit, to get spans.
  */
-import { compilePattern, compileSet, matchAll, type Re2Pattern, type Re2Set } from './re2-seam.js';
+import { compilePattern, compileSet, escapeLiteral, matchAll, type Re2Pattern, type Re2Set } from './re2-seam.js';
 import type { RuleSpec } from './rule-file.js';
 import { VALIDATORS, isPlaceholder, shannonEntropy } from './validators.js';
 
@@ -33,6 +33,10 @@ export class CompiledPack {
   /** Set pattern index → rule index. */
   readonly #setOwner: number[];
   readonly #alwaysOn: boolean[];
+  /** One RE2.Set over every keyword of the pack (case-insensitive): one pass finds the candidate rules. */
+  readonly #keywordSet: Re2Set | undefined;
+  /** Keyword index → rule indices. */
+  readonly #keywordRules: number[][];
 
   constructor(readonly name: string, specs: RuleSpec[], readonly options: PackOptions = {}) {
     this.rules = specs.map((spec) => ({ spec, patterns: spec.patterns.map((p) => compilePattern(spec.id, p, spec.flags)) }));
@@ -46,16 +50,31 @@ export class CompiledPack {
     }));
     this.#set = sources.length ? compileSet(ids, sources) : undefined;
     this.#alwaysOn = this.rules.map((r) => r.spec.keywords.length === 0);
+    const kwIndex = new Map<string, number>();
+    this.#keywordRules = [];
+    this.rules.forEach((r, ri) => r.spec.keywords.forEach((k) => {
+      let idx = kwIndex.get(k);
+      if (idx === undefined) { idx = kwIndex.size; kwIndex.set(k, idx); this.#keywordRules.push([]); }
+      this.#keywordRules[idx]!.push(ri);
+    }));
+    const kws = [...kwIndex.keys()];
+    this.#keywordSet = kws.length ? compileSet(kws.map((k) => `${name}:keyword:${k}`), kws.map((k) => `(?i:${escapeLiteral(k)})`)) : undefined;
   }
 
   /**
-   * Run the pack over `text`. `lower` is `text` lower-cased (for keywords and context words).
-   * `only` restricts to some rule ids (unused when undefined).
+   * Run the pack over `text`. `lower` is `text` lower-cased, or a function that makes it (only
+   * context words need it, so it is built only when a rule with context words hits).
    */
-  run(text: string, lower: string): RawHit[] {
+  run(text: string, lower: string | (() => string)): RawHit[] {
     if (!this.#set || !text.length) return [];
-    const candidate = this.rules.map((r, i) => this.#alwaysOn[i] || r.spec.keywords.some((k) => lower.includes(k)));
-    if (!candidate.some(Boolean)) return [];
+    const candidate = this.#alwaysOn.slice();
+    let any = candidate.includes(true);
+    if (this.#keywordSet) {
+      for (const k of this.#keywordSet.match(text)) for (const ri of this.#keywordRules[k]!) { candidate[ri] = true; any = true; }
+    }
+    if (!any) return [];
+    let lowered: string | undefined = typeof lower === 'string' ? lower : undefined;
+    const getLower = (): string => (lowered ??= (lower as () => string)());
     const hitRules = new Set<number>();
     for (const idx of this.#set.match(text)) {
       const owner = this.#setOwner[idx]!;
@@ -66,7 +85,7 @@ export class CompiledPack {
       const rule = this.rules[ri]!;
       for (const re of rule.patterns) {
         for (const m of matchAll(re, text)) {
-          const hit = this.#accept(rule.spec, text, lower, m.start, m.end, m.groups, m.groupStarts);
+          const hit = this.#accept(rule.spec, text, getLower, m.start, m.end, m.groups, m.groupStarts);
           if (hit) hits.push(hit);
         }
       }
@@ -74,7 +93,7 @@ export class CompiledPack {
     return hits;
   }
 
-  #accept(spec: RuleSpec, text: string, lower: string, start: number, end: number,
+  #accept(spec: RuleSpec, text: string, lower: () => string, start: number, end: number,
     groups: Array<string | undefined>, groupStarts: number[]): RawHit | undefined {
     let vs = start;
     let ve = end;
@@ -88,11 +107,13 @@ export class CompiledPack {
     const value = text.slice(vs, ve);
     if (spec.validator && !VALIDATORS[spec.validator]!(value)) return undefined;
     if (spec.entropy !== undefined && shannonEntropy(value) < spec.entropy) return undefined;
-    if (this.options.placeholderCheck && isPlaceholder(value)) return undefined;
+    // Placeholder words inside a long random value (a PEM body) are chance, not a placeholder.
+    if (this.options.placeholderCheck && value.length <= 128 && isPlaceholder(value)) return undefined;
     let score = spec.score;
     if (spec.context) {
       const from = Math.max(0, start - spec.context.window);
-      const around = lower.slice(from, Math.min(lower.length, end + spec.context.window));
+      const l = lower();
+      const around = l.slice(from, Math.min(l.length, end + spec.context.window));
       const present = spec.context.words.some((w) => around.includes(w));
       if (present) score = Math.min(1, score + spec.context.boost);
       else if (spec.context.required) return undefined;

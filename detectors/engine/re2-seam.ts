@@ -45,6 +45,13 @@ export function compileSet(ruleIds: string[], sources: string[]): Re2Set {
   }
 }
 
+/** Escape a literal (a rule keyword) for use inside an RE2 pattern. */
+export function escapeLiteral(s: string): string {
+  let out = '';
+  for (const ch of s) out += '\\^$.|?*+()[]{}-/'.includes(ch) ? `\\${ch}` : ch;
+  return out;
+}
+
 /** One match: UTF-16 offsets into the scanned string and the capture groups. */
 export interface Re2Match {
   start: number;

@@ -7,7 +7,7 @@
  * 2. before it, short number/upper-case groups separated by single spaces (card numbers, IBANs,
  *    phone numbers written in groups);
  * 3. any finding the policy redacts that reaches into the held tail, from its start (a PEM block
- *    stays held until its END line or its 8 KB bound).
+ *    stays held until its END line or the 8 KB bound), and a PEM header still arriving;
  * The hold never exceeds `MAX_HOLD` characters (8 KB): a longer run is scanned and released.
  * Already released text stays available as `CONTEXT` characters of history so context words
  * (`aws_secret_access_key = …`) still count across the boundary.
@@ -49,6 +49,12 @@ export function safeCut(text: string): number {
     while (m > 0 && !isSpace(text.charCodeAt(m - 1)) && j - m <= 8) m--;
     if (m === j || !isGroupRun(text.slice(m, j)) || text.length - m > MAX_GROUPS_CHARS + 64) break;
     cut = m;
+  }
+  // A PEM BEGIN/END line still arriving ("-----BEGIN RSA PRIV…") is held from its dashes, so
+  // the private-key rule sees the whole block, END line included, once it completes.
+  for (const marker of ['-----BEGIN', '-----END']) {
+    const p = text.lastIndexOf(marker);
+    if (p >= 0 && text.length - p < 100 && text.indexOf('-----', p + marker.length) < 0) cut = Math.min(cut, p);
   }
   return Math.max(cut, text.length - MAX_HOLD);
 }
@@ -98,7 +104,15 @@ export class EngineStreamScanner implements StreamScanner {
       if (action === 'block') blocked = true;
       if (action === 'redact') redactable.push(f);
     }
-    if (!final) for (const f of redactable) if (f.end > cut || f.end >= this.#pending.length) cut = Math.min(cut, f.start);
+    if (!final) {
+      for (const f of redactable) {
+        // A finding followed only by whitespace up to the cut may still grow (a PEM body before
+        // its END line): hold it too.
+        let k = f.end;
+        while (k < cut && isSpace(this.#pending.charCodeAt(k))) k++;
+        if (k >= cut) cut = Math.min(cut, f.start);
+      }
+    }
     cut = Math.max(0, cut);
     const fresh: Finding[] = [];
     for (const f of all) {
