@@ -37,9 +37,8 @@ export function parseJsonBody(buf: Buffer, maxDepth: number): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    // V8's message names the position and the offending token; cut to keep client text out of it.
+    // V8's message quotes a snippet of the body (client text, possibly a secret): never relay it.
     const m = (err as Error).message;
-    const at = m.indexOf(' in JSON at position');
-    throw new FirewallError('INVALID_JSON', at > 0 ? `syntax error${m.slice(at, at + 40).split(' (')[0]}` : 'syntax error');
+    throw new FirewallError('INVALID_JSON', m.startsWith('Unexpected end') ? 'unexpected end of input' : 'syntax error');
   }
 }
