@@ -50,7 +50,7 @@ const SHEETS: Sheet[] = [
     title: 'Benign prompts and hard negatives',
     how: 'prompts.jsonl: everyday requests (cooking, travel, writing, explanations, small coding questions) from templates in nine languages with varied fillers. hard-negatives.jsonl: benign text that shares vocabulary with attacks — editing instructions such as "ignore the previous paragraph", questions about system prompts and prompt injection for teaching, benign role-play ("act as a travel guide"), ops and code talk ("override a CSS rule", "bypass the browser cache", "discard local changes"), and security policy text.',
     labels: 'All rows `benign`. category `benign` (ordinary requests) or `hard_negative` (looks suspicious, is not). These are negatives for prompt-injection, pii and secrets (see docs/eval.md, mapping rule 5).',
-    caveats: 'Short single-turn prompts; no long chats or real e-mails. Hard negatives are written by the same people who wrote the attacks, so they probe known confusions rather than unknown ones.',
+    caveats: 'Short single-turn prompts; no long chats or real e-mails. Each template appears in up to six variants (fillers, and for English the same lead-ins and tails the attack generator uses, so those carry no signal); `subcategory` names the template (`en-t12`), so a false positive can be traced to one phrasing rather than counted as many. Hard negatives are written by the same people who wrote the attacks, so they probe known confusions rather than unknown ones.',
   },
   {
     folder: 'pii',
