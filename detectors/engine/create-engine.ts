@@ -82,7 +82,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
   }
   if (options.toolPoisoning?.enabled !== false) {
     detectors.set('tool-poisoning', new PackDetector({
-      id: 'tool-poisoning', kind: 'tool-poisoning', invisibles: true, threshold: 0.5,
+      id: 'tool-poisoning', kind: 'tool-poisoning', invisibles: true, threshold: 0.5, classifier: b.classifier,
       packs: [{ pack: b.toolPoisoning, view: 'folded' }, { pack: b.injection, view: 'folded', scoreScale: 0.9 }],
     }));
   }

@@ -58,7 +58,7 @@ export function shannonEntropy(v: string): number {
 }
 
 /** Words that mark a value as a placeholder, not a credential. */
-const PLACEHOLDER_MARKERS = ['example', 'password', 'passw0rd', 'secret123', 'xxxx', 'your_', 'your-', '<your', 'placeholder', 'changeme', 'dummy', 'sample', 'redacted', '****', '....', 'insert', 'replace', 'foobar', 'test_key', 'fake', '${', '{{', '%s', 'abcdef', '123456', '000000', 'aaaaaa'];
+const PLACEHOLDER_MARKERS = ['example', 'password', 'passw0rd', 'secret123', '...', '543210', '012345', '987654', 'xxxx', 'your_', 'your-', '<your', 'placeholder', 'changeme', 'dummy', 'sample', 'redacted', '****', '....', 'insert', 'replace', 'foobar', 'test_key', 'fake', '${', '{{', '%s', 'abcdef', '123456', '000000', 'aaaaaa'];
 
 /** True when the value looks like a placeholder (`sk-xxxx`, `<YOUR_KEY>`, `EXAMPLE`). */
 export function isPlaceholder(v: string): boolean {
@@ -106,10 +106,51 @@ export function phone(v: string): boolean {
   return !same && digits !== '1234567890';
 }
 
+/**
+ * Looks like a credential rather than a word: at least two character classes (lower, upper,
+ * digit, symbol), not only letters, and no placeholder marker.
+ */
+export function credentialLike(v: string): boolean {
+  let lower = 0, upper = 0, digit = 0, sym = 0;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= 97 && c <= 122) lower = 1;
+    else if (c >= 65 && c <= 90) upper = 1;
+    else if (c >= 48 && c <= 57) digit = 1;
+    else sym = 1;
+  }
+  return lower + upper + digit + sym >= 2 && digit + sym >= 1 && !isIdentifier(v) && !isPlaceholder(v);
+}
+
+/**
+ * Code, not a credential: a dotted reference (`os.environ`, `config.db.password`) or a bare
+ * identifier made of letters, `_` and `-` (`get_token`, `my-secret-name`).
+ */
+function isIdentifier(v: string): boolean {
+  let segments = 1;
+  let segStart = true;
+  let digits = 0;
+  let other = 0;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+    const digit = c >= 48 && c <= 57;
+    if (c === 46) { if (segStart) return false; segments++; segStart = true; continue; }
+    if (segStart && !letter) { if (digit) digits++; else if (c !== 45) other++; segStart = false; continue; }
+    segStart = false;
+    if (digit) digits++;
+    else if (!letter && c !== 45) other++;
+  }
+  if (other) return false;
+  if (segments >= 2 && !segStart) return true;
+  return digits === 0;
+}
+
 export type Validator = (v: string) => boolean;
 
 /** Validators by the name rule files use. */
 export const VALIDATORS: Readonly<Record<string, Validator>> = Object.freeze({
   luhn, iban, 'us-ssn': usSsn, jwt, ipv4, ipv6, phone,
   'not-placeholder': (v: string) => !isPlaceholder(v),
+  'credential-like': credentialLike,
 });

@@ -97,7 +97,7 @@ function pii(): void {
 }
 
 function tools(): void {
-  const rows = loadRows(dir, 'F_mcp_tools');
+  const rows = loadRows(dir, 'F_mcp_tools').filter((r) => all || isValidation(r));
   let tp = 0, p = 0, fp = 0, n = 0;
   const fpr = new Map<string, number>();
   for (const r of rows) {
@@ -105,7 +105,7 @@ function tools(): void {
     const hit = res!.score >= 0.5;
     if (r.label === 'attack') { p++; if (hit) tp++; } else { n++; if (hit) { fp++; for (const f of res!.findings) fpr.set(f.rule, (fpr.get(f.rule) ?? 0) + 1); } }
   }
-  console.log(`\n## tool-poisoning (${rows.length} rows)  recall ${pct(tp, p)} (${tp}/${p})  FPR ${pct(fp, n)} (${fp}/${n})`);
+  console.log(`\n## tool-poisoning (${rows.length} ${all ? '' : 'validation '}rows)  recall ${pct(tp, p)} (${tp}/${p})  FPR ${pct(fp, n)} (${fp}/${n})`);
   console.log(`  FP by rule: ${[...fpr].map(([k, v]) => `${k}=${v}`).join(' ')}`);
 }
 
