@@ -4,7 +4,7 @@
  * Ordering is stable (sorted names, ties broken by id) so two runs give the same report.
  */
 import { mapPiiType } from './entity-types.js';
-import { excerpt, maskSpans } from './mask.js';
+import { excerpt, maskLongTokens, maskSpans } from './mask.js';
 import { auc, addToConfusion, percentile, rates, recallAtFpr, rocCurve, thinRoc, type Confusion } from './metrics.js';
 import { matchSpans, mergeCounts, type EntityCounts, type Span } from './spans.js';
 import type { RowResult } from './runner.js';
@@ -116,7 +116,9 @@ export function entityReports(detector: string, dataset: string, results: readon
 export function exampleOf(r: RowResult): ExampleRow {
   const sensitive = r.detector === 'pii' || r.detector === 'secrets' || r.row.category === 'pii' || r.row.category === 'secret';
   const spans: Span[] = [...(r.row.entities ?? []), ...r.findings.map((f) => ({ type: f.type, start: f.start, end: f.end }))];
-  const text = sensitive ? maskSpans(r.row.text, spans) : r.row.text;
+  const secretish = r.detector === 'secrets' || r.row.category === 'secret';
+  const masked = sensitive ? maskSpans(r.row.text, spans) : r.row.text;
+  const text = secretish ? maskLongTokens(masked) : masked;
   return {
     id: r.row.id,
     dataset: r.row.dataset,

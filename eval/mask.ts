@@ -36,3 +36,32 @@ export function excerpt(text: string, max = 160): string {
   }
   return out;
 }
+
+const SEPARATORS = new Set([' ', '\n', '\r', '\t', '"', "'", '`', '=', ':', ',', ';', '(', ')', '[', ']', '{', '}', '<', '>']);
+
+/**
+ * Safety net for secrets examples: any token of 16+ characters that mixes letters and digits is
+ * replaced by `[MASKED]`, in case a row carries a credential its labels do not cover.
+ */
+export function maskLongTokens(text: string, minLength = 16): string {
+  let out = '';
+  let token = '';
+  const flush = () => {
+    let letters = false;
+    let digits = false;
+    for (const ch of token) {
+      if (ch >= '0' && ch <= '9') digits = true;
+      else if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')) letters = true;
+    }
+    out += token.length >= minLength && letters && digits ? '[MASKED]' : token;
+    token = '';
+  };
+  for (const ch of text) {
+    if (SEPARATORS.has(ch)) {
+      flush();
+      out += ch;
+    } else token += ch;
+  }
+  flush();
+  return out;
+}

@@ -35,6 +35,7 @@ function detectorSection(d: DetectorReport): string {
   const cats = d.slices.filter((s) => s.dataset === '*' && s.positives > 0);
   const plots = [
     series.length ? rocSvg(`${d.id}: ROC`, series) : '<p>No ROC: the rows given have only one class.</p>',
+    series.length ? rocSvg(`${d.id}: ROC, low-FPR region`, series, { logFpr: true }) : '',
     cats.length ? recallBarsSvg(`${d.id}: recall by category`, cats.map((s) => ({ label: s.category, value: s.rates.recall, n: s.positives }))) : '',
     confusionSvg(`${d.id}: confusion (all)`, d.overall.confusion),
   ];

@@ -8,27 +8,35 @@ import { escapeXml, pct } from './format.js';
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
 
 /** ROC curves (FPR on a linear x axis) with a legend; one polyline per series. */
-export function rocSvg(title: string, series: ReadonlyArray<{ label: string; points: readonly RocPoint[]; auc: number | null }>): string {
-  const W = 520;
+export function rocSvg(
+  title: string,
+  series: ReadonlyArray<{ label: string; points: readonly RocPoint[]; auc: number | null }>,
+  opts: { logFpr?: boolean } = {},
+): string {
+  const W = 600;
   const H = 300;
   const L = 45;
   const T = 25;
   const PW = 220;
   const PH = 220;
-  const x = (f: number) => (L + f * PW).toFixed(1);
+  // Log scale shows the operating region (FPR 0.1 %–10 %) that a linear axis squeezes into one pixel.
+  const MIN_LOG = -3;
+  const x = opts.logFpr
+    ? (f: number) => (L + ((Math.log10(Math.max(f, 10 ** MIN_LOG)) - MIN_LOG) / -MIN_LOG) * PW).toFixed(1)
+    : (f: number) => (L + f * PW).toFixed(1);
   const y = (t: number) => (T + (1 - t) * PH).toFixed(1);
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" class="plot roc" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${escapeXml(title)}">`,
     `<text x="${L}" y="15" font-size="12" font-weight="bold">${escapeXml(title)}</text>`,
     `<rect x="${L}" y="${T}" width="${PW}" height="${PH}" fill="none" stroke="#888"/>`,
-    `<line x1="${x(0)}" y1="${y(0)}" x2="${x(1)}" y2="${y(1)}" stroke="#ccc" stroke-dasharray="4 3"/>`,
-    `<text x="${L + PW / 2}" y="${T + PH + 30}" font-size="11" text-anchor="middle">false-positive rate</text>`,
+    opts.logFpr ? '' : `<line x1="${x(0)}" y1="${y(0)}" x2="${x(1)}" y2="${y(1)}" stroke="#ccc" stroke-dasharray="4 3"/>`,
+    `<text x="${L + PW / 2}" y="${T + PH + 30}" font-size="11" text-anchor="middle">false-positive rate${opts.logFpr ? ' (log; 0 drawn at 0.001)' : ''}</text>`,
     `<text x="12" y="${T + PH / 2}" font-size="11" text-anchor="middle" transform="rotate(-90 12 ${T + PH / 2})">recall (TPR)</text>`,
   ];
-  for (const v of [0, 0.5, 1]) {
+  for (const v of opts.logFpr ? [0.001, 0.01, 0.1, 1] : [0, 0.5, 1]) {
     parts.push(`<text x="${x(v)}" y="${T + PH + 14}" font-size="10" text-anchor="middle">${v}</text>`);
-    parts.push(`<text x="${L - 4}" y="${Number(y(v)) + 3}" font-size="10" text-anchor="end">${v}</text>`);
   }
+  for (const v of [0, 0.5, 1]) parts.push(`<text x="${L - 4}" y="${Number(y(v)) + 3}" font-size="10" text-anchor="end">${v}</text>`);
   series.slice(0, COLORS.length).forEach((s, i) => {
     const pts = s.points.map((p) => `${x(p.fpr)},${y(p.tpr)}`).join(' ');
     parts.push(`<polyline class="roc-curve" fill="none" stroke="${COLORS[i]}" stroke-width="1.6" points="${pts}"/>`);

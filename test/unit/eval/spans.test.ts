@@ -2,7 +2,7 @@
 // detector entity-type mapping, and masking of sensitive spans in report excerpts. Pure functions.
 import { describe, expect, it } from 'vitest';
 import { mapPiiType } from '../../../eval/entity-types.js';
-import { excerpt, maskSpans } from '../../../eval/mask.js';
+import { excerpt, maskLongTokens, maskSpans } from '../../../eval/mask.js';
 import { matchSpans } from '../../../eval/spans.js';
 
 const E = (type: string, start: number, end: number) => ({ type, start, end });
@@ -53,5 +53,8 @@ describe('masking', () => {
   it('shortens and flattens whitespace for one-line excerpts', () => {
     expect(excerpt('a\n\n  b\tc', 10)).toBe('a b c');
     expect(excerpt('x'.repeat(50), 10)).toBe(`${'x'.repeat(10)}…`);
+  });
+  it('masks long mixed letter-digit tokens as a safety net for unlabeled secrets, leaving words alone', () => {
+    expect(maskLongTokens('token="abcDEF1234567890xyz" and internationalisation 2024')).toBe('token="[MASKED]" and internationalisation 2024');
   });
 });
