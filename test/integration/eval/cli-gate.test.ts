@@ -78,4 +78,25 @@ describe('llm-firewall eval (child process, real engine)', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('bad-policy.yaml');
   });
+
+  it('measures a policy\'s custom rules on rows that name the custom detector', () => {
+    const policy = th('custom-policy.yaml', [
+      'version: 1',
+      'upstreams:',
+      '  openai: { baseUrl: "https://api.openai.com/v1", apiKeyEnv: OPENAI_API_KEY }',
+      'detectors:',
+      '  customRules:',
+      '    - { id: project-codename, kind: custom, pattern: "(?i)project\\\\s+bluebird", action: block }',
+      'agents: {}',
+    ].join('\n'));
+    const rows = join(dir, 'custom.jsonl');
+    writeFileSync(rows, [
+      line({ id: 'c1', text: 'Status of Project Bluebird?', label: 'attack', category: 'custom', detectors: ['custom'] }),
+      line({ id: 'c2', text: 'Bluebirds are nesting in the garden.', label: 'benign', category: 'benign', detectors: ['custom'] }),
+    ].join('\n'));
+    const r = cli(['--dataset', rows, '--policy', policy, '--thresholds', th('custom-th.yaml', 'checks:\n  - { detector: custom, minRecall: 1, maxFpr: 0 }\n')]);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('thresholds: 2 passed, 0 failed');
+    expect(r.status).toBe(0);
+  });
 });

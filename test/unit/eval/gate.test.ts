@@ -116,3 +116,16 @@ describe('baseline comparison', () => {
     expect(JSON.parse(readFileSync(join(out1, 'report.json'), 'utf8')).version).toBe(1);
   });
 });
+
+describe('determinism', () => {
+  it('gives the same report twice, apart from the timestamp and the latencies', async () => {
+    const strip = (file: string) =>
+      JSON.stringify(JSON.parse(readFileSync(file, 'utf8'), (k, v) => (k === 'createdAt' || k === 'latencyMs' ? undefined : v)));
+    const a = join(dir, 'det-a');
+    const b = join(dir, 'det-b');
+    await runEval({ datasets: [join(dir, 'injection')], out: a, limit: 6, seed: 'x', engine: fakeEngine(), progress: false, ...capture().io });
+    await runEval({ datasets: [join(dir, 'injection')], out: b, limit: 6, seed: 'x', engine: fakeEngine(), progress: false, ...capture().io });
+    expect(strip(join(a, 'report.json'))).toBe(strip(join(b, 'report.json')));
+    expect(JSON.parse(readFileSync(join(a, 'report.json'), 'utf8')).meta.rows).toBe(6);
+  });
+});
