@@ -54,8 +54,12 @@ export class Rng {
   }
 }
 
-/** Fills `{name}` slots from `vars`, choosing randomly when a slot holds a list. */
+/**
+ * Fills `{name}` slots from `vars`, choosing randomly when a slot holds a list. A slot used twice
+ * in one template gets the same value both times (the persona named twice is one persona).
+ */
 export function fill(template: string, vars: Readonly<Record<string, string | readonly string[]>>, rng: Rng): string {
+  const chosen = new Map<string, string>();
   let out = '';
   let i = 0;
   while (i < template.length) {
@@ -73,7 +77,11 @@ export function fill(template: string, vars: Readonly<Record<string, string | re
     const v = vars[key];
     out += template.slice(i, open);
     if (v === undefined) out += template.slice(open, close + 1);
-    else out += typeof v === 'string' ? v : rng.pick(v);
+    else {
+      const value = chosen.get(key) ?? (typeof v === 'string' ? v : rng.pick(v));
+      chosen.set(key, value);
+      out += value;
+    }
     i = close + 1;
   }
   return out + template.slice(i);
