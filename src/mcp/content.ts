@@ -72,43 +72,70 @@ export function scanJson(
   if (which.length === 0) return { decision, rules: [], value };
   const ctx: ScanContext = { direction: dir, surface: 'mcp', role, agent: p.agent };
   if (p.timeoutMs) ctx.deadline = Date.now() + p.timeoutMs;
-  const vault = p.engine.newVault();
 
-  const visitString = (s: string): string => {
-    if (s.length === 0) return s;
-    const results = p.engine.scan(s, ctx, which);
-    const redactions: Finding[] = [];
-    for (const r of results) {
-      if (r.error) {
-        if (p.failMode === 'closed') {
-          detectorError = `${r.detector}: ${r.error}`.slice(0, 200);
-          if (RANK.block > RANK[decision]) decision = p.monitorMode ? 'flag' : 'block';
-        }
-        rules.add(`${r.detector}.error`);
-      }
-      for (const f of r.findings) {
-        const a = actionFor(String(r.detector), f, p, dir);
-        if (a === 'allow') continue;
-        rules.add(f.rule);
-        if (RANK[a] > RANK[decision]) decision = a;
-        if (a === 'redact') redactions.push(f);
-      }
+  // One engine pass per message: every string leaf joined by newlines (a separator a pattern
+  // will not match across), spans mapped back to their leaf for redaction.
+  const leaves: Array<{ start: number; end: number }> = [];
+  const parts: string[] = [];
+  let offset = 0;
+  const collect = (v: unknown, depth: number): void => {
+    if (typeof v === 'string') {
+      leaves.push({ start: offset, end: offset + v.length });
+      parts.push(v);
+      offset += v.length + 1;
+      return;
     }
-    return redactions.length > 0 ? p.engine.redact(s, redactions, vault) : s;
-  };
-
-  const walk = (v: unknown, depth: number): unknown => {
-    if (typeof v === 'string') return visitString(v);
-    if (depth > 64 || v === null || typeof v !== 'object') return v;
-    if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1));
-    const out: Record<string, unknown> = {};
+    if (depth > 64 || v === null || typeof v !== 'object') return;
+    if (Array.isArray(v)) { for (const x of v) collect(x, depth + 1); return; }
     // Base64 payloads (images, audio, blobs) are not text a model reads; skip them.
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = SKIP_KEYS.has(k) ? x : walk(x, depth + 1);
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) if (!SKIP_KEYS.has(k)) collect(x, depth + 1);
+  };
+  collect(value, 0);
+  const text = parts.join('\n');
+  if (text.length === 0) return { decision, rules: [], value };
+
+  const perLeaf = new Map<number, Finding[]>();
+  for (const r of p.engine.scan(text, ctx, which)) {
+    if (r.error) {
+      if (p.failMode === 'closed') {
+        detectorError = `${r.detector}: ${r.error}`.slice(0, 200);
+        if (RANK.block > RANK[decision]) decision = p.monitorMode ? 'flag' : 'block';
+      }
+      rules.add(`${r.detector}.error`);
+    }
+    for (const f of r.findings) {
+      const a = actionFor(String(r.detector), f, p, dir);
+      if (a === 'allow') continue;
+      rules.add(f.rule);
+      if (RANK[a] > RANK[decision]) decision = a;
+      if (a !== 'redact') continue;
+      leaves.forEach((leaf, i) => {
+        if (f.end <= leaf.start || f.start >= leaf.end) return;
+        const local = { ...f, start: Math.max(f.start, leaf.start) - leaf.start, end: Math.min(f.end, leaf.end) - leaf.start };
+        const list = perLeaf.get(i) ?? [];
+        list.push(local);
+        perLeaf.set(i, list);
+      });
+    }
+  }
+  if (decision !== 'redact') return { decision, rules: [...rules], value, detectorError };
+
+  // Rebuild the value with redacted leaves, in the same traversal order as collect().
+  const vault = p.engine.newVault();
+  let leafIndex = 0;
+  const rebuild = (v: unknown, depth: number): unknown => {
+    if (typeof v === 'string') {
+      const i = leafIndex++;
+      const fs = perLeaf.get(i);
+      return fs ? p.engine.redact(v, fs, vault) : v;
+    }
+    if (depth > 64 || v === null || typeof v !== 'object') return v;
+    if (Array.isArray(v)) return v.map((x) => rebuild(x, depth + 1));
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = SKIP_KEYS.has(k) ? x : rebuild(x, depth + 1);
     return out;
   };
-
-  const rewritten = walk(value, 0);
-  return { decision, rules: [...rules], value: decision === 'redact' ? rewritten : value, detectorError };
+  return { decision, rules: [...rules], value: rebuild(value, 0), detectorError };
 }
 
 /** Detectors applied to tool-call arguments. */
