@@ -146,6 +146,11 @@ export function aggregate(results: readonly RowResult[], decision: Readonly<Reco
       if (detector === 'pii' || detector === 'secrets') entities.push(...entityReports(detector, dataset, ds));
     }
     for (const [category, cs] of groupBy(rs, (r) => r.row.category)) slices.push(sliceReport(detector, '*', category, cs, false, negatives));
+    const byLanguage = [...groupBy(rs.filter((r) => r.row.lang), (r) => r.row.lang ?? '')].map(([lang, ls]) => sliceReport(detector, '*', `lang:${lang}`, ls, false, negatives));
+    const bySubcategory = [...groupBy(rs.filter((r) => r.row.subcategory), (r) => r.row.subcategory ?? '')]
+      .filter(([, ss]) => ss.length >= 3)
+      .slice(0, 80)
+      .map(([sub, ss]) => sliceReport(detector, '*', `sub:${sub}`, ss, false, negatives));
     const misses = rs.filter((r) => r.positive && !r.flagged).sort((a, b) => a.score - b.score || byId(a, b));
     const fps = rs.filter((r) => !r.positive && r.flagged).sort((a, b) => b.score - a.score || byId(a, b));
     out.push({
@@ -154,6 +159,8 @@ export function aggregate(results: readonly RowResult[], decision: Readonly<Reco
       overall: sliceReport(detector, '*', '*', rs, true),
       slices,
       entities,
+      byLanguage,
+      bySubcategory,
       worstMisses: misses.slice(0, EXAMPLES).map(exampleOf),
       worstFalsePositives: fps.slice(0, EXAMPLES).map(exampleOf),
     });

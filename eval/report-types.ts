@@ -68,6 +68,10 @@ export interface DetectorReport {
   overall: SliceReport;
   slices: SliceReport[];
   entities: EntityReport[];
+  /** Over all datasets, by the rows' `lang` (rows without one are left out). category = `lang:xx`. */
+  byLanguage: SliceReport[];
+  /** Over all datasets, by `subcategory` (family, carrier, template…; groups of ≥ 3 rows, at most 80). */
+  bySubcategory: SliceReport[];
   worstMisses: ExampleRow[];
   worstFalsePositives: ExampleRow[];
 }

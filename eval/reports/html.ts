@@ -26,6 +26,13 @@ function examples(title: string, list: DetectorReport['worstMisses']): string {
   return `<h3>${h(title)}</h3><table><tr><th>id</th><th>dataset</th><th>category</th><th>score</th><th>rules</th><th>text (masked, shortened)</th></tr>${rows.join('')}</table>`;
 }
 
+/** Recall by language when attack rows carry `lang`, else FPR by language would be the only signal. */
+function langBars(d: DetectorReport): string {
+  const withAttacks = d.byLanguage.filter((s) => s.positives > 0);
+  if (withAttacks.length < 2) return '';
+  return recallBarsSvg(`${d.id}: recall by language`, withAttacks.map((s) => ({ label: s.category.slice(5), value: s.rates.recall, n: s.positives })));
+}
+
 function detectorSection(d: DetectorReport): string {
   const datasets = d.slices.filter((s) => s.category === '*' && s.roc);
   const series = [
@@ -38,6 +45,7 @@ function detectorSection(d: DetectorReport): string {
     series.length ? rocSvg(`${d.id}: ROC, low-FPR region`, series, { logFpr: true }) : '',
     cats.length ? recallBarsSvg(`${d.id}: recall by category`, cats.map((s) => ({ label: s.category, value: s.rates.recall, n: s.positives }))) : '',
     confusionSvg(`${d.id}: confusion (all)`, d.overall.confusion),
+    langBars(d),
   ];
   const head = '<tr><th>dataset</th><th>category</th><th>n</th><th>attack</th><th>TP</th><th>FP</th><th>TN</th><th>FN</th><th>precision</th><th>recall</th><th>F1</th><th>FPR</th><th>AUC</th><th>recall@1%FPR</th><th>p50 ms</th><th>p99 ms</th></tr>';
   const ents = d.entities
@@ -47,7 +55,9 @@ function detectorSection(d: DetectorReport): string {
     })
     .join('');
   return `<section id="${h(d.id)}"><h2>${h(d.id)} <small>(flag when score ≥ ${d.threshold})</small></h2><div class="plots">${plots.join('')}</div>
-<table>${head}${sliceRow(d.overall)}${d.slices.map(sliceRow).join('')}</table>${ents}
+<table>${head}${sliceRow(d.overall)}${d.slices.map(sliceRow).join('')}</table>
+${d.byLanguage.length ? `<h3>By language</h3><table>${head}${d.byLanguage.map(sliceRow).join('')}</table>` : ''}
+${d.bySubcategory.length ? `<h3>By subcategory</h3><table>${head}${d.bySubcategory.map(sliceRow).join('')}</table>` : ''}${ents}
 ${examples('Worst misses', d.worstMisses)}${examples('Worst false positives', d.worstFalsePositives)}</section>`;
 }
 

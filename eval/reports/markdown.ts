@@ -22,6 +22,10 @@ function detectorSection(d: DetectorReport): string[] {
   const lines = [`## ${d.id} (flag when score ≥ ${d.threshold})`, '', HEAD, SEP, mdSliceRow(d.overall)];
   for (const s of d.slices) lines.push(mdSliceRow(s));
   lines.push('');
+  for (const [title, list] of [['By language', d.byLanguage], ['By subcategory (family, carrier, template)', d.bySubcategory]] as const) {
+    if (list.length === 0) continue;
+    lines.push(`### ${title}`, '', HEAD, SEP, ...list.map(mdSliceRow), '');
+  }
   for (const e of d.entities) {
     lines.push(`### Entities: ${e.dataset} (${e.mode} span match)`, '', '| type | TP | FN | FP | precision | recall | F1 |', '|---|--:|--:|--:|--:|--:|--:|');
     for (const t of [e.total, ...e.byType]) {
