@@ -1,9 +1,9 @@
 /**
  * The learned prompt-injection classifier: logistic regression over hashed character 3–5-grams
  * and word 1–2-grams of the folded view, Platt-calibrated. Features are hashed into 2^bits
- * buckets; a text's vector is its bucket counts divided by sqrt(feature count). That makes the
- * raw score a sum of per-position contributions, so every window of a long document is scored
- * in one linear pass (prefix sums) — an injection buried in a 100 KB page is not diluted away.
+ * buckets; a text's vector is the presence of each bucket, L2-normalised. Long texts are scored
+ * per window (1024 chars, stride 512; the best window counts), so an injection buried in a
+ * 100 KB page is not diluted away; features are extracted once and each window costs its length.
  * Training lives in `eval/train.ts` and uses `forEachFeature` from here, so both agree exactly.
  */
 import { readFileSync, existsSync } from 'node:fs';
@@ -36,7 +36,7 @@ function isWordUnit(c: number): boolean {
 }
 
 /** Features of a text: bucket of each feature and the position of its last character. */
-export interface Features { buckets: Int32Array; positions: Int32Array; n: number }
+export interface Features { buckets: Int32Array; positions: Int32Array; n: number; /** Features [0, ngrams) are char n-grams, the rest words; each part is in position order. */ ngrams: number }
 
 /**
  * Every feature of `t` (already folded: lower case, collapsed whitespace): character 3-, 4-,
@@ -70,6 +70,7 @@ export function extractFeatures(t: string, bits: number): Features {
     }
     c3 = c2; c2 = c1; c1 = c0; c0 = c;
   }
+  const ngrams = m;
   // Word unigrams and bigrams (at most one of each per word, so n + n/2 fits the buffer).
   let prev = 0;
   let hasPrev = false;
@@ -85,7 +86,7 @@ export function extractFeatures(t: string, bits: number): Features {
     prev = h;
     hasPrev = true;
   }
-  return { buckets, positions, n: m };
+  return { buckets, positions, n: m, ngrams };
 }
 
 /** Callback form of `extractFeatures` (training convenience). */
@@ -94,14 +95,18 @@ export function forEachFeature(t: string, bits: number, emit: (bucket: number, p
   for (let k = 0; k < f.n; k++) emit(f.buckets[k]!, f.positions[k]!);
 }
 
-/** Sparse normalised feature vector of a whole text (training uses this). */
+/**
+ * Sparse feature vector of a whole text (training uses this): binary presence of each bucket,
+ * L2-normalised (1/sqrt(unique buckets)). Presence rather than counts keeps repetitive input
+ * ("hello hello hello…", 10 MB of one letter) from saturating the score.
+ */
 export function featureVector(t: string, bits: number): Map<number, number> {
-  const counts = new Map<number, number>();
-  let total = 0;
-  forEachFeature(t, bits, (b) => { counts.set(b, (counts.get(b) ?? 0) + 1); total++; });
-  const norm = 1 / Math.sqrt(Math.max(1, total));
-  for (const [k, v] of counts) counts.set(k, v * norm);
-  return counts;
+  const f = extractFeatures(t, bits);
+  const v = new Map<number, number>();
+  for (let k = 0; k < f.n; k++) v.set(f.buckets[k]!, 1);
+  const norm = 1 / Math.sqrt(Math.max(1, v.size));
+  for (const k of v.keys()) v.set(k, norm);
+  return v;
 }
 
 /** Windows [start, end) used for a text of length n. */
@@ -119,7 +124,11 @@ export function windowsOf(n: number, window: number, stride: number): Array<[num
 /** A loaded classifier. */
 export class InjectionClassifier {
   readonly #w: Float32Array;
+  /** Per-window de-duplication marks (bucket → window stamp); scoring is synchronous, so one per instance. */
+  readonly #mark: Uint32Array;
+  #stamp = 0;
   constructor(readonly model: ClassifierModel) {
+    this.#mark = new Uint32Array(1 << model.bits);
     const q = Buffer.from(model.weights, 'base64');
     this.#w = new Float32Array(1 << model.bits);
     for (let i = 0; i < q.length && i < this.#w.length; i++) this.#w[i] = ((q[i]! << 24) >> 24) * model.scale;
@@ -146,19 +155,33 @@ export class InjectionClassifier {
     }
     const n = t.length;
     if (n < 3) return { p: 0, start: 0, end: n };
-    const contrib = new Float64Array(n + 1);
-    const count = new Uint32Array(n + 1);
     const w = this.#w;
     const f = extractFeatures(t, this.model.bits);
-    for (let k = 0; k < f.n; k++) { const p = f.positions[k]! + 1; contrib[p]! += w[f.buckets[k]!]!; count[p]!++; }
-    for (let i = 1; i <= n; i++) { contrib[i]! += contrib[i - 1]!; count[i]! += count[i - 1]!; }
+    const mark = this.#mark;
     let best = -Infinity;
     let bs = 0;
     let be = n;
+    // Each window is scored exactly as training scores a text: unique buckets, 1/sqrt(count).
+    // Features are in position order within each part, so a window is two contiguous ranges.
+    let a0 = 0;
+    let a1 = f.ngrams;
     for (const [s, e] of windowsOf(n, this.model.window, this.model.stride)) {
-      const c = count[e]! - count[s]!;
-      if (!c) continue;
-      const z = this.model.bias + (contrib[e]! - contrib[s]!) / Math.sqrt(c);
+      if (++this.#stamp === 0xffffffff) { mark.fill(0); this.#stamp = 1; }
+      const stamp = this.#stamp;
+      while (a0 < f.ngrams && f.positions[a0]! < s) a0++;
+      while (a1 < f.n && f.positions[a1]! < s) a1++;
+      let sum = 0;
+      let uniq = 0;
+      for (let k = a0; k < f.ngrams && f.positions[k]! < e; k++) {
+        const b = f.buckets[k]!;
+        if (mark[b] !== stamp) { mark[b] = stamp; sum += w[b]!; uniq++; }
+      }
+      for (let k = a1; k < f.n && f.positions[k]! < e; k++) {
+        const b = f.buckets[k]!;
+        if (mark[b] !== stamp) { mark[b] = stamp; sum += w[b]!; uniq++; }
+      }
+      if (!uniq) continue;
+      const z = this.model.bias + sum / Math.sqrt(uniq);
       if (z > best) { best = z; bs = s; be = e; }
     }
     if (best === -Infinity) return { p: 0, start: 0, end: n };

@@ -153,6 +153,10 @@ function isWordUnit(c: number): boolean {
  * least two Latin letters and only next to a letter ("1gn0r3" folds, "base64", "4 apples" do not).
  */
 export function foldedView(strict: TextView): TextView {
+  if (!strict.starts) {
+    const fast = foldedAscii(strict.text);
+    if (fast) return fast;
+  }
   const src = strict.text;
   const len = src.length;
   const ss = strict.starts;
@@ -199,4 +203,48 @@ export function foldedView(strict: TextView): TextView {
     i = j;
   }
   return out.view(strict.invisibles);
+}
+
+/**
+ * Fast path of `foldedView` for plain ASCII text (the common case): same result, one pass over
+ * char codes into preallocated arrays. Returns undefined when the text is not plain ASCII.
+ */
+function foldedAscii(src: string): TextView | undefined {
+  const len = src.length;
+  const units = new Uint16Array(len);
+  const starts = new Int32Array(len);
+  const ends = new Int32Array(len);
+  let n = 0;
+  let i = 0;
+  let spaceFrom = -1;
+  while (i < len) {
+    const c = src.charCodeAt(i);
+    if (c >= 128) return undefined;
+    if (c === 32 || (c >= 9 && c <= 13)) { if (spaceFrom < 0) spaceFrom = i; i++; continue; }
+    if (spaceFrom >= 0) { if (n) { units[n] = 32; starts[n] = spaceFrom; ends[n] = i; n++; } spaceFrom = -1; }
+    const isWord = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 36;
+    if (!isWord) { units[n] = c; starts[n] = i; ends[n] = i + 1; n++; i++; continue; }
+    let j = i;
+    let latin = 0, digits = 0;
+    for (; j < len; j++) {
+      const cj = src.charCodeAt(j);
+      if ((cj >= 97 && cj <= 122) || (cj >= 65 && cj <= 90)) latin++;
+      else if ((cj >= 48 && cj <= 57) || cj === 36) digits++;
+      else break;
+    }
+    const foldLeet = digits > 0 && latin >= 2;
+    for (let k = i; k < j; k++) {
+      let l = src.charCodeAt(k);
+      if (l >= 65 && l <= 90) l += 32;
+      else if (foldLeet && LEET[l]) {
+        const p = k > i ? src.charCodeAt(k - 1) | 32 : 0;
+        const q = k + 1 < j ? src.charCodeAt(k + 1) | 32 : 0;
+        if ((p >= 97 && p <= 122) || (q >= 97 && q <= 122)) l = LEET[l]!;
+      }
+      units[n] = l; starts[n] = k; ends[n] = k + 1; n++;
+    }
+    i = j;
+  }
+  const text = Buffer.from(units.buffer, 0, n * 2).toString('utf16le');
+  return { text, starts: starts.subarray(0, n), ends: ends.subarray(0, n), invisibles: [] };
 }

@@ -69,7 +69,7 @@ export class PackDetector implements Detector {
     }
     const o = this.options;
     if (o.classifier && input.folded.text.length) {
-      const c = o.classifier.score(input.folded.text);
+      const c = input.once('classifier', () => o.classifier!.score(input.folded.text));
       // Rule evidence and the classifier are combined as independent evidence (noisy-OR).
       score = noisyOr([score, c.p]);
       if (c.p >= (o.threshold ?? 0.5)) {
@@ -98,7 +98,7 @@ export class PackDetector implements Detector {
     for (const { pack, view, scoreScale } of o.packs) {
       const v = view === 'folded' ? input.folded : input.strict;
       const lower = view === 'folded' ? v.text : () => input.strictLower;
-      for (const h of pack.run(v.text, lower)) {
+      for (const h of input.once(`pack:${pack.name}:${view}`, () => pack.run(v.text, lower))) {
         if (!this.#keep(h, context)) continue;
         const [start, end] = toOriginal(v, h.start, h.end);
         add({

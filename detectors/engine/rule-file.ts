@@ -77,13 +77,22 @@ export function toRuleSpec(raw: unknown, file?: string): RuleSpec {
   }
   const ctx = r.context as Record<string, unknown> | undefined;
   const ex = (r.examples ?? {}) as Record<string, unknown>;
+  const context = ctx ? {
+    words: strings(ctx.words).map((w) => w.toLowerCase()),
+    window: typeof ctx.window === 'number' ? ctx.window : 48,
+    boost: typeof ctx.boost === 'number' ? ctx.boost : 0.25,
+    required: ctx.required === true,
+  } : undefined;
+  let keywords = strings(r.keywords).map((k) => k.toLowerCase());
+  // A rule that needs a context word cannot fire without one: its context words are its keywords.
+  if (!keywords.length && context?.required) keywords = context.words;
   return {
     id: r.id as string,
     description: typeof r.description === 'string' ? r.description : '',
     type: typeof r.type === 'string' ? r.type : (r.id as string).split('.')[1] ?? 'custom',
     patterns,
     flags: typeof r.flags === 'string' ? r.flags : '',
-    keywords: strings(r.keywords).map((k) => k.toLowerCase()),
+    keywords,
     score,
     severity,
     action,
@@ -91,12 +100,7 @@ export function toRuleSpec(raw: unknown, file?: string): RuleSpec {
     validator: r.validator as string | undefined,
     group: typeof r.group === 'number' ? r.group : 0,
     entropy: typeof r.entropy === 'number' ? r.entropy : undefined,
-    context: ctx ? {
-      words: strings(ctx.words).map((w) => w.toLowerCase()),
-      window: typeof ctx.window === 'number' ? ctx.window : 48,
-      boost: typeof ctx.boost === 'number' ? ctx.boost : 0.25,
-      required: ctx.required === true,
-    } : undefined,
+    context,
     examples: { tp: strings(ex.tp), fp: strings(ex.fp) },
     file,
   };

@@ -19,6 +19,16 @@ export class ScanInput {
   #folded?: TextView;
   #strictLower?: string;
   #nested?: NestedInput[];
+  /** Results computed once per input and shared by detectors (pack runs, classifier). */
+  readonly memo = new Map<string, unknown>();
+
+  /** Compute `make()` once per input under `key`. */
+  once<T>(key: string, make: () => T): T {
+    if (this.memo.has(key)) return this.memo.get(key) as T;
+    const v = make();
+    this.memo.set(key, v);
+    return v;
+  }
 
   constructor(
     readonly text: string,

@@ -1,0 +1,92 @@
+/**
+ * Detector speed (`npm run bench:detectors`): scan latency of all detectors on 1/4/16/128 KB
+ * prompts, throughput in MB/s, scaling from 1 KB to 4 MB (ratio per doubling; linear ≈ 2.0),
+ * adversarial inputs, and each detector alone on 4 KB. tinybench, bounded (~1 s per task).
+ * Inputs are generated here (mixed prose, code, JSON and a few PII/secret-shaped values) so
+ * every pack and the keyword prefilter do real work. Options: `--quick` (fewer iterations).
+ */
+import { Bench } from 'tinybench';
+import { createEngine } from '../detectors/engine/index.js';
+
+const quick = process.argv.includes('--quick');
+const engine = createEngine({});
+const ctx = { direction: 'request' as const, surface: 'llm' as const };
+const far = (): typeof ctx & { deadline: number } => ({ ...ctx, deadline: Date.now() + 600_000 });
+
+const PARAS = [
+  'The quarterly report shows revenue growth of 12% driven by the new subscription tier. Please summarize the key risks for the board and suggest three follow-up questions. ',
+  'function parseConfig(path) {\n  const raw = fs.readFileSync(path, "utf8");\n  return JSON.parse(raw);\n}\n',
+  '{"user": "m.rossi", "email": "mario.rossi@example.it", "items": [1, 2, 3], "note": "deliver after 5pm"}\n',
+  'Kunden können ihre Bestellung innerhalb von 14 Tagen zurückgeben. Bitte wenden Sie sich an den Support. ',
+  'SELECT id, name FROM customers WHERE created_at > NOW() - INTERVAL 30 DAY ORDER BY name LIMIT 100;\n',
+  'In the meeting we agreed to ignore the previous estimate because the supplier changed the price list. ',
+];
+
+/** Deterministic mixed text of `bytes` length. */
+function text(bytes: number): string {
+  let s = '';
+  let i = 0;
+  while (s.length < bytes) s += PARAS[i++ % PARAS.length];
+  return s.slice(0, bytes);
+}
+
+const results: Array<{ name: string; meanMs: number; p99Ms: number; mbps?: number }> = [];
+
+async function run(name: string, fn: () => void, bytes?: number, time = 1000): Promise<void> {
+  const bench = new Bench({ time: quick ? time / 4 : time, iterations: 5, warmup: true, warmupIterations: 3 });
+  bench.add(name, fn);
+  await bench.run();
+  const r = bench.tasks[0]!.result as unknown as { latency?: { mean: number; p99: number }; mean?: number; p99?: number };
+  const mean = r.latency?.mean ?? r.mean ?? NaN;
+  const p99 = r.latency?.p99 ?? r.p99 ?? NaN;
+  results.push({ name, meanMs: mean, p99Ms: p99, ...(bytes ? { mbps: bytes / 1e6 / (mean / 1000) } : {}) });
+  console.log(`${name.padEnd(44)} mean ${mean.toFixed(3).padStart(9)} ms  p99 ${p99.toFixed(3).padStart(9)} ms${bytes ? `  ${(bytes / 1e6 / (mean / 1000)).toFixed(1).padStart(7)} MB/s` : ''}`);
+}
+
+async function main(): Promise<void> {
+  console.log(`node ${process.version}, load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}\n`);
+  console.log('# all detectors (prompt-injection, pii, secrets, tool-poisoning)');
+  for (const kb of [1, 4, 16, 128]) {
+    const t = text(kb * 1024);
+    await run(`all detectors ${kb} KB`, () => { engine.scan(t, far()); }, t.length);
+  }
+  console.log('\n# one detector, 4 KB');
+  const t4 = text(4096);
+  for (const d of ['prompt-injection', 'pii', 'secrets', 'tool-poisoning']) await run(`${d} 4 KB`, () => { engine.scan(t4, far(), [d]); }, t4.length);
+
+  console.log('\n# scaling 1 KB → 4 MB (all detectors; ratio of mean time per doubling, linear ≈ 2)');
+  let prev = 0;
+  const ratios: number[] = [];
+  for (let kb = 1; kb <= 4096; kb *= 2) {
+    const t = text(kb * 1024);
+    const t0 = performance.now();
+    const reps = Math.max(1, Math.floor(256 / kb));
+    for (let i = 0; i < reps; i++) engine.scan(t, far());
+    const ms = (performance.now() - t0) / reps;
+    const ratio = prev ? ms / prev : NaN;
+    if (prev) ratios.push(ratio);
+    console.log(`  ${String(kb).padStart(5)} KB  ${ms.toFixed(3).padStart(10)} ms  ${(t.length / 1e6 / (ms / 1000)).toFixed(1).padStart(7)} MB/s  ratio ${Number.isNaN(ratio) ? '-' : ratio.toFixed(2)}`);
+    prev = ms;
+  }
+  const big = ratios.slice(-6);
+  console.log(`  mean ratio per doubling over the last ${big.length} steps: ${(big.reduce((a, b) => a + b, 0) / big.length).toFixed(2)}`);
+
+  console.log('\n# adversarial');
+  const adversarial: Array<[string, string]> = [
+    ['10 MB of one character', 'a'.repeat(10 * 1024 * 1024)],
+    ['1 MB of "ignore "', 'ignore '.repeat(150_000)],
+    ['1 MB of base64-looking text', 'QUJD'.repeat(262_144)],
+    ['nested base64 ×8 (1 KB payload)', (() => { let s = text(1024); for (let i = 0; i < 8; i++) s = Buffer.from(s).toString('base64'); return s; })()],
+    ['1 MB of zero-width + letters', 'i\u200bg\u200cn\u200do\u2060r\u200be '.repeat(80_000)],
+    ['1 MB of e-mail-like "a@a." runs', 'a@a.'.repeat(262_144)],
+    ['1 MB of digits and spaces', '4111 1111 '.repeat(104_858)],
+  ];
+  for (const [name, t] of adversarial) {
+    const t0 = performance.now();
+    engine.scan(t, far());
+    const ms = performance.now() - t0;
+    console.log(`  ${name.padEnd(40)} ${(t.length / 1e6).toFixed(1).padStart(5)} MB  ${ms.toFixed(0).padStart(7)} ms  ${(t.length / 1e6 / (ms / 1000)).toFixed(1)} MB/s`);
+  }
+}
+
+await main();
