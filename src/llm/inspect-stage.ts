@@ -43,6 +43,26 @@ export function actionFor(ctx: Pick<InspectContext, 'policy' | 'agent'>, directi
   return a;
 }
 
+/** Detectors that apply to LLM traffic (tool-poisoning is for MCP tool definitions). */
+const LLM_DETECTORS = ['prompt-injection', 'pii', 'secrets', 'custom'];
+const detectorLists = new WeakMap<Engine, string[]>();
+function llmDetectors(engine: Engine): string[] {
+  let ids = detectorLists.get(engine);
+  if (!ids) {
+    ids = LLM_DETECTORS.filter((id) => engine.detectors.has(id));
+    detectorLists.set(engine, ids);
+  }
+  return ids;
+}
+
+/**
+ * Does inspection do anything for this policy? With no LLM detector enabled and no canary, the
+ * stage is skipped entirely, so responses stream through unparsed.
+ */
+export function inspectionApplies(engine: Engine, policy: CompiledPolicy): boolean {
+  return llmDetectors(engine).length > 0 || policy.doc.detectors.canary.enabled;
+}
+
 /** The detector a rule id belongs to (`pack.kebab-name`; injection rules may use either prefix). */
 export function detectorOfRule(rule: string): string {
   const prefix = rule.slice(0, Math.max(0, rule.indexOf('.')));
@@ -64,7 +84,7 @@ function inspectSlots(ctx: InspectContext, direction: Direction, slots: TextSlot
   let changed = false;
   const blockRules: string[] = [];
   for (const s of slots) {
-    const results: ScanResult[] = ctx.engine.scan(s.text, { direction, surface: 'llm', role: s.role, agent: ctx.agent.name });
+    const results: ScanResult[] = ctx.engine.scan(s.text, { direction, surface: 'llm', role: s.role, agent: ctx.agent.name }, llmDetectors(ctx.engine));
     const toRedact: Finding[] = [];
     for (const r of results) {
       if (r.error) {
@@ -153,7 +173,7 @@ export class StreamInspector {
 
   constructor(ctx: InspectContext) {
     this.#ctx = ctx;
-    this.#ids = [...ctx.engine.detectors.keys()].filter((id) => id !== 'tool-poisoning');
+    this.#ids = llmDetectors(ctx.engine);
   }
 
   #scanner(channel: string): StreamScanner {

@@ -8,6 +8,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Denial } from '../errors.js';
 import { admitRequestFor } from '../limits/index.js';
 import type { Limiter, Reservation, Usage } from '../limits/types.js';
+import type { LimitsConfig } from '../policy/types.js';
 import type { LlmRoute } from './routes-meta.js';
 
 /** A held reservation. */
@@ -27,6 +28,11 @@ export async function admitLimits(request: FastifyRequest, limiter: Limiter | un
   if (!limiter) return { ok: true, ticket: undefined, headers: {} };
   const st = request.fw;
   const agent = st.agent!;
+  // Nothing to enforce for this agent (no limits on it, its team or the defaults): skip the
+  // token count and the store round trip.
+  if (!hasLimits(agent.limits) && !(agent.doc.team && hasLimits(st.policy.doc.teams?.[agent.doc.team]?.limits))) {
+    return { ok: true, ticket: undefined, headers: {} };
+  }
   const result = await limiter.admit(admitRequestFor({
     route, body, model,
     agent: agent.name,
@@ -38,6 +44,10 @@ export async function admitLimits(request: FastifyRequest, limiter: Limiter | un
   }));
   if (!result.ok) return { ok: false, denial: result.denial, headers: result.headers };
   return { ok: true, ticket: ticketFor(request, limiter, result.reservation, result.headers), headers: result.headers };
+}
+
+function hasLimits(l: LimitsConfig | undefined): boolean {
+  return !!l && (l.requestsPerSecond !== undefined || l.requestsPerMinute !== undefined || l.tokensPerMinute !== undefined || (l.budgets?.length ?? 0) > 0);
 }
 
 function ticketFor(request: FastifyRequest, limiter: Limiter, reservation: Reservation, headers: Record<string, string>): LimitsTicket {

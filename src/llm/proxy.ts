@@ -9,7 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { deny } from '../errors.js';
 import { sendDenial } from '../server/render.js';
 import { authorizeModel, authorizeRequestTools, TOOL_RULE } from './authorize.js';
-import { inspectRequest, type InspectContext } from './inspect-stage.js';
+import { inspectionApplies, inspectRequest, type InspectContext } from './inspect-stage.js';
 import { admitLimits, requestStreamUsage } from './limits-stage.js';
 import { checkRequestShape } from './request-shape.js';
 import { relayJson } from './respond-json.js';
@@ -51,7 +51,7 @@ export function llmHandler(route: LlmRoute) {
     st.upstream = up.name;
 
     let inspect: InspectContext | undefined;
-    if (deps.engine) {
+    if (deps.engine && inspectionApplies(deps.engine, st.policy)) {
       inspect = { engine: deps.engine, policy: st.policy, agent, state: st, vault: deps.engine.newVault() };
       const r = inspectRequest(inspect, route, body);
       if (r.denial) return sendDenial(request, reply, r.denial, { decision: 'block' });
