@@ -45,6 +45,9 @@ export interface EvalOptions {
   stderr?: (s: string) => void;
 }
 
+/** Per-scan deadline used in eval runs (ms). */
+export const EVAL_TIMEOUT_MS = 10_000;
+
 /** Exit codes: 0 ok, 1 a threshold missed, 2 bad usage or input. */
 export const EXIT = { ok: 0, thresholdMiss: 1, usage: 2 } as const;
 
@@ -52,7 +55,10 @@ async function defaultEngine(th: ThresholdsFile): Promise<EngineLike> {
   // A computed specifier: the engine is loaded only when no engine was injected (tests inject one).
   const specifier = '../detectors/engine/index.js';
   const mod = (await import(specifier)) as { createEngine: (o: unknown) => EngineLike };
-  return mod.createEngine(th.engine);
+  // Quality must not depend on machine load: a scan that overruns the proxy's per-scan deadline
+  // would turn into a fail-closed flag and make results vary between runs. The deadline itself is
+  // tested with the engine; here it is raised to EVAL_TIMEOUT_MS (latency is still reported).
+  return mod.createEngine({ ...th.engine, timeoutMs: Math.max(th.engine.timeoutMs ?? 0, EVAL_TIMEOUT_MS) });
 }
 
 /** Runs the harness; returns the process exit code. */
