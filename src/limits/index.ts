@@ -46,7 +46,7 @@ export interface CreateLimiterOptions {
   reservationTtlMs?: number;
   /** prom-client registry for `llmfw_store_*` counters (default: prom-client's global one). */
   metricsRegistry?: Registry;
-  /** Redis command timeout (ms); default 250. */
+  /** Redis command timeout (ms); default 1000. */
   commandTimeoutMs?: number;
   /** Environment to read `REDIS_URL` from (default `process.env`). */
   env?: Readonly<Record<string, string | undefined>>;

@@ -21,7 +21,7 @@ export interface RedisStoreOptions {
   url: string;
   /** Prepended to every key; versioned (`llmfw:v1:`) so a format change can move to v2. */
   keyPrefix: string;
-  /** A command that takes longer fails (ms). Default 250. */
+  /** A command that takes longer fails (ms). Default 1000: long enough that a saturated event loop (timers fire before socket reads) does not turn slow replies into false outages, short enough that a hung Redis cannot stall requests. */
   commandTimeoutMs?: number;
   /** Extra ioredis options (tests, TLS). */
   redisOptions?: RedisOptions;
@@ -40,7 +40,7 @@ export class RedisStore implements LimitStore {
     this.client = new Redis(o.url, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
-      commandTimeout: o.commandTimeoutMs ?? 250,
+      commandTimeout: o.commandTimeoutMs ?? 1_000,
       connectTimeout: 1_000,
       // Reconnect forever with a short capped backoff: recovery within ~1 s of Redis returning.
       retryStrategy: (times) => Math.min(50 * times, 1_000),
