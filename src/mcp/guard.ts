@@ -49,7 +49,8 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-type Msg = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Msg = Record<string, any>;
+type ResultCheck = { result: Msg; decision: 'allow' | 'flag' | 'redact'; rules: string[] } | { denial: Denial }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const PASS_THROUGH = new Set(['initialize', 'ping', 'logging/setLevel', 'resources/templates/list', 'resources/unsubscribe']);
 const SERVER_REQUESTS = new Set(['sampling/createMessage', 'elicitation/create', 'roots/list', 'ping']);
@@ -88,7 +89,11 @@ export class McpGuard {
   // must not let a later notification overtake the request it follows.
   /** A message from the client. */
   fromClient(m: JSONRPCMessage): Promise<void> {
-    this.#fromClientChain = this.#fromClientChain.then(() => this.#onClient(m as Msg)).catch((e) => this.#bug(e));
+    this.#fromClientChain = this.#fromClientChain.then(() => this.#onClient(m as Msg)).catch((e) => {
+      // A stage that threw (pin store down, limiter bug…): answer the request, never leave it hanging.
+      this.#bug(e);
+      if (isRequest(m)) this.#o.toClient(faultToRpc(m.id, 'INTERNAL', undefined, randomUUID()));
+    });
     return this.#fromClientChain;
   }
 
@@ -324,7 +329,13 @@ export class McpGuard {
     let decision: McpAuditEvent['decision'] = m.error ? 'error' : 'allow';
     let rules: string[] = [];
     if (m.result !== undefined) {
-      const r = await this.#checkResult(p, m.result);
+      let r: ResultCheck;
+      try {
+        r = await this.#checkResult(p, m.result);
+      } catch (e) {
+        this.#bug(e);
+        r = { denial: deny('INTERNAL') };
+      }
       if ('denial' in r) {
         this.#o.toClient(denialToRpc(id, r.denial, p.requestId));
         this.#audit({ event: 'mcp.call.denied', method: p.method, tool: p.tool, requestId: p.requestId, decision: 'block', code: r.denial.error.code, rules: r.denial.rules, latencyMs: Date.now() - p.started });
@@ -340,7 +351,7 @@ export class McpGuard {
     this.#o.toClient(m as JSONRPCMessage);
   }
 
-  async #checkResult(p: Pending, result: Msg): Promise<{ result: Msg; decision: 'allow' | 'flag' | 'redact'; rules: string[] } | { denial: Denial }> {
+  async #checkResult(p: Pending, result: Msg): Promise<ResultCheck> {
     const a = this.#o.access;
     switch (p.method) {
       case 'initialize': {

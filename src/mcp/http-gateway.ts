@@ -37,7 +37,7 @@ export interface McpGatewayOptions {
   limiter?: Pick<Limiter, 'admitToolCall'>;
   /** Share the LLM path's authenticator (one failed-attempt throttle); a new one otherwise. */
   authenticator?: Authenticator;
-  /** Pin store; default the policy's `mcp.pinFile` (relative to the policy file). */
+  /** Pin store; default Redis when `REDIS_URL`/`store.redisUrl` is set, else `mcp.pinFile` (relative to the policy file). */
   pins?: PinStore;
   /** Audit sink; default: `app.log.info({ audit: true, ...event })`. */
   audit?: McpAuditSink;
@@ -78,13 +78,15 @@ export async function mcpGateway(app: FastifyInstance, opts: McpGatewayOptions):
   const idleMs = opts.sessionIdleMs ?? 30 * 60_000;
   const prefix = opts.prefix ?? '/mcp';
   const audit: McpAuditSink = opts.audit ?? ((e) => app.log.info({ audit: true, ...e }, e.event));
-  const pinStores = new Map<string, PinStore>();
-  const pinsFor = (policy: CompiledPolicy): PinStore => {
-    if (opts.pins) return opts.pins;
+  const pinStores = new Map<string, Promise<PinStore>>();
+  const pinsFor = (policy: CompiledPolicy): Promise<PinStore> => {
+    if (opts.pins) return Promise.resolve(opts.pins);
     const f = policy.doc.mcp.pinFile;
     const file = f === ':memory:' || path.isAbsolute(f) ? f : path.resolve(path.dirname(policy.source), f);
-    let s = pinStores.get(file);
-    if (!s) { s = openPinStore(file); pinStores.set(file, s); }
+    const url = process.env.REDIS_URL || policy.doc.store?.redisUrl;
+    const key = `${url ?? ''}\u0000${file}`;
+    let s = pinStores.get(key);
+    if (!s) { s = openPinStore(file, { url, keyPrefix: policy.doc.store?.keyPrefix }); pinStores.set(key, s); }
     return s;
   };
 
@@ -107,6 +109,7 @@ export async function mcpGateway(app: FastifyInstance, opts: McpGatewayOptions):
   app.addHook('onClose', async () => {
     clearInterval(sweep);
     await Promise.all([...sessions.values()].map((s) => s.close()));
+    for (const p of pinStores.values()) await (await p).close?.();
   });
 
   async function openSession(policy: CompiledPolicy, server: string, agent: string): Promise<Session | Denial> {
@@ -117,7 +120,8 @@ export async function mcpGateway(app: FastifyInstance, opts: McpGatewayOptions):
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => { if (session) { session.id = id; sessions.set(id, session); } },
     });
-    const guard = createGuard(policy, agent, server, { engine: opts.engine, pins: pinsFor(policy), limiter: opts.limiter, audit }, {
+    const pins = await pinsFor(policy);
+    const guard = createGuard(policy, agent, server, { engine: opts.engine, pins, limiter: opts.limiter, audit }, {
       toClient: (m: JSONRPCMessage) => {
         // Server-initiated messages ride on the stream of the call they belong to when one is
         // open (sampling during tools/call); otherwise on the session's GET stream.

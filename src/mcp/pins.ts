@@ -37,6 +37,8 @@ export interface PinStore {
   list(): Promise<{ pins: PinRecord[]; pending: PendingRecord[] }>;
   /** Approve pending definitions of a server (one tool or all); returns how many. */
   approve(server: string, tool?: string): Promise<number>;
+  /** Release connections (Redis). */
+  close?(): Promise<void>;
 }
 
 function canonical(v: unknown): string {
@@ -173,7 +175,14 @@ export class MemoryPinStore implements PinStore {
   }
 }
 
-/** Open the store a policy names (`mcp.pinFile`; `:memory:` for none on disk). */
-export function openPinStore(pinFile: string): PinStore {
+/**
+ * Open the store a policy names: Redis when a URL is given (the policy's store, or REDIS_URL),
+ * else the JSON file `mcp.pinFile` (`:memory:` for none on disk).
+ */
+export async function openPinStore(pinFile: string, redis?: { url: string | null | undefined; keyPrefix?: string }): Promise<PinStore> {
+  if (redis?.url) {
+    const { RedisPinStore } = await import('./redis-pins.js');
+    return new RedisPinStore(redis.url, redis.keyPrefix);
+  }
   return pinFile === ':memory:' ? new MemoryPinStore() : new FilePinStore(pinFile);
 }

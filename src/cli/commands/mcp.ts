@@ -14,11 +14,14 @@ const err = (line: string): void => { process.stderr.write(`${line}\n`); };
 const logTo = (level: string) => (obj: object, msg?: string): void => { err(JSON.stringify({ level, msg, ...obj })); };
 const stderrLogger = { warn: logTo('warn'), error: logTo('error'), info: logTo('info') };
 
-/** The pin store a policy names; a relative `mcp.pinFile` is relative to the policy file. */
-export function pinStoreFor(policy: CompiledPolicy): PinStore {
+/**
+ * The pin store a policy names: Redis when `REDIS_URL` or `store.redisUrl` is set (shared by every
+ * instance), else the JSON file `mcp.pinFile`, relative to the policy file when relative.
+ */
+export async function pinStoreFor(policy: CompiledPolicy): Promise<PinStore> {
   const f = policy.doc.mcp.pinFile;
-  if (f === ':memory:') return openPinStore(f);
-  return openPinStore(path.isAbsolute(f) ? f : path.resolve(path.dirname(policy.source), f));
+  const file = f === ':memory:' || path.isAbsolute(f) ? f : path.resolve(path.dirname(policy.source), f);
+  return openPinStore(file, { url: process.env.REDIS_URL || policy.doc.store?.redisUrl, keyPrefix: policy.doc.store?.keyPrefix });
 }
 
 function auditSinkFor(policy: CompiledPolicy): McpAuditSink {
@@ -58,12 +61,14 @@ export async function wrap(opts: Record<string, unknown>, args: string[]): Promi
   const limiter = rules.some((r) => r?.callsPerMinute !== undefined)
     ? await (await import('../../limits/index.js')).createLimiter({ store: policy.doc.store, pricing: policy.doc.pricing, logger: stderrLogger })
     : undefined;
+  const pins = await pinStoreFor(policy);
   const code = await runStdioWrap({
     policy, agent: String(opts.agent), server: String(opts.server), command, args: rest,
-    engine, pins: pinStoreFor(policy), audit: auditSinkFor(policy), limiter,
+    engine, pins, audit: auditSinkFor(policy), limiter,
     stdin: process.stdin, stdout: process.stdout, log: err,
   });
   await limiter?.close();
+  await pins.close?.();
   // stdin may keep the event loop alive after the server is gone.
   process.stdin.destroy();
   return code;
@@ -73,7 +78,8 @@ export async function wrap(opts: Record<string, unknown>, args: string[]): Promi
 export async function pinsList(opts: Record<string, unknown>): Promise<number> {
   const policy = await load(String(opts.policy));
   if (!policy) return 2;
-  const { pins, pending } = await pinStoreFor(policy).list();
+  const store = await pinStoreFor(policy);
+  const { pins, pending } = await store.list().finally(() => store.close?.());
   process.stdout.write(`pinned (${pins.length}):\n`);
   for (const p of pins) process.stdout.write(`  ${p.server}  ${p.tool}  ${p.hash.slice(0, 16)}  approved ${p.approvedAt}\n`);
   process.stdout.write(`pending (${pending.length}):\n`);
@@ -89,7 +95,8 @@ export async function pinsApprove(opts: Record<string, unknown>): Promise<number
   const policy = await load(String(opts.policy));
   if (!policy) return 2;
   const tool = opts.tool === undefined ? undefined : String(opts.tool);
-  const n = await pinStoreFor(policy).approve(String(opts.server), tool);
+  const store = await pinStoreFor(policy);
+  const n = await store.approve(String(opts.server), tool).finally(() => store.close?.());
   if (n === 0) {
     err(`llm-firewall mcp pins approve: nothing pending for server ${JSON.stringify(opts.server)}${tool ? ` tool ${JSON.stringify(tool)}` : ''}`);
     return 1;
