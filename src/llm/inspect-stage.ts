@@ -38,29 +38,33 @@ export interface InspectContext {
 export function actionFor(ctx: Pick<InspectContext, 'policy' | 'agent'>, direction: Direction, detector: string, f: Finding): Action {
   const key = ACTION_KEY[detector];
   const configured = key ? ctx.agent.actions[direction][key] : undefined;
-  let a: Action = detector === 'custom' ? f.action : (configured ?? f.action);
+  // Custom rules carry their own action; a built-in detector with no action configured for this
+  // direction does not act (the schema's defaults configure what each direction scans for).
+  let a: Action = detector === 'custom' ? f.action : (configured ?? 'allow');
   if (a === 'block' && ctx.policy.doc.monitorMode) a = 'flag';
   return a;
 }
 
 /** Detectors that apply to LLM traffic (tool-poisoning is for MCP tool definitions). */
 const LLM_DETECTORS = ['prompt-injection', 'pii', 'secrets', 'custom'];
-const detectorLists = new WeakMap<Engine, string[]>();
-function llmDetectors(engine: Engine): string[] {
-  let ids = detectorLists.get(engine);
-  if (!ids) {
-    ids = LLM_DETECTORS.filter((id) => engine.detectors.has(id));
-    detectorLists.set(engine, ids);
-  }
-  return ids;
+
+/** Enabled LLM detectors whose findings would do something for this agent in this direction. */
+export function detectorsFor(engine: Engine, agent: CompiledAgent, direction: Direction): string[] {
+  return LLM_DETECTORS.filter((id) => {
+    if (!engine.detectors.has(id)) return false;
+    if (id === 'custom') return true;
+    const a = agent.actions[direction][ACTION_KEY[id]];
+    return a !== undefined && a !== 'allow';
+  });
 }
 
 /**
  * Does inspection do anything for this policy? With no LLM detector enabled and no canary, the
  * stage is skipped entirely, so responses stream through unparsed.
  */
-export function inspectionApplies(engine: Engine, policy: CompiledPolicy): boolean {
-  return llmDetectors(engine).length > 0 || policy.doc.detectors.canary.enabled;
+export function inspectionApplies(engine: Engine, policy: CompiledPolicy, agent: CompiledAgent): boolean {
+  return detectorsFor(engine, agent, 'request').length > 0 || detectorsFor(engine, agent, 'response').length > 0
+    || policy.doc.detectors.canary.enabled;
 }
 
 /** The detector a rule id belongs to (`pack.kebab-name`; injection rules may use either prefix). */
@@ -83,8 +87,10 @@ function blocked(rules: string[]): Denial {
 function inspectSlots(ctx: InspectContext, direction: Direction, slots: TextSlot[]): { denial?: Denial; changed: boolean } {
   let changed = false;
   const blockRules: string[] = [];
+  const ids = detectorsFor(ctx.engine, ctx.agent, direction);
+  if (ids.length === 0) return { changed };
   for (const s of slots) {
-    const results: ScanResult[] = ctx.engine.scan(s.text, { direction, surface: 'llm', role: s.role, agent: ctx.agent.name }, llmDetectors(ctx.engine));
+    const results: ScanResult[] = ctx.engine.scan(s.text, { direction, surface: 'llm', role: s.role, agent: ctx.agent.name }, ids);
     const toRedact: Finding[] = [];
     for (const r of results) {
       if (r.error) {
@@ -173,7 +179,7 @@ export class StreamInspector {
 
   constructor(ctx: InspectContext) {
     this.#ctx = ctx;
-    this.#ids = llmDetectors(ctx.engine);
+    this.#ids = detectorsFor(ctx.engine, ctx.agent, 'response');
   }
 
   #scanner(channel: string): StreamScanner {

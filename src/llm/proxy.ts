@@ -9,7 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { deny } from '../errors.js';
 import { sendDenial } from '../server/render.js';
 import { authorizeModel, authorizeRequestTools, TOOL_RULE } from './authorize.js';
-import { inspectionApplies, inspectRequest, type InspectContext } from './inspect-stage.js';
+import { detectorsFor, inspectionApplies, inspectRequest, type InspectContext } from './inspect-stage.js';
 import { admitLimits, requestStreamUsage } from './limits-stage.js';
 import { checkRequestShape } from './request-shape.js';
 import { relayJson } from './respond-json.js';
@@ -51,11 +51,16 @@ export function llmHandler(route: LlmRoute) {
     st.upstream = up.name;
 
     let inspect: InspectContext | undefined;
-    if (deps.engine && inspectionApplies(deps.engine, st.policy)) {
+    if (deps.engine && inspectionApplies(deps.engine, st.policy, agent)) {
       inspect = { engine: deps.engine, policy: st.policy, agent, state: st, vault: deps.engine.newVault() };
       const r = inspectRequest(inspect, route, body);
       if (r.denial) return sendDenial(request, reply, r.denial, { decision: 'block' });
       changed ||= r.changed;
+      // Response-side work exists only with a response detector, a planted canary, or vault
+      // values to restore; otherwise the answer streams through unparsed.
+      const respond = detectorsFor(deps.engine, agent, 'response').length > 0 || inspect.canary !== undefined
+        || (st.policy.doc.defaults.redaction.reversible && inspect.vault.size > 0);
+      if (!respond) inspect = undefined;
     }
 
     let hideUsage = false;
