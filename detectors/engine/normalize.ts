@@ -229,8 +229,8 @@ function foldedAscii(src: string): TextView | undefined {
     for (; j < len; j++) {
       const cj = src.charCodeAt(j);
       if ((cj >= 97 && cj <= 122) || (cj >= 65 && cj <= 90)) latin++;
-      else if ((cj >= 48 && cj <= 57) || cj === 36) digits++;
-      else break;
+      else if (cj >= 48 && cj <= 57) digits++;
+      else if (cj !== 36) break;
     }
     const foldLeet = digits > 0 && latin >= 2;
     for (let k = i; k < j; k++) {
