@@ -27,10 +27,10 @@ import { openPinStore, type PinStore } from './pins.js';
 import { createGuard } from './session.js';
 import { openUpstream, type Upstream } from './upstream.js';
 
-/** Options of `mcpGateway` (what `buildApp` passes). */
+/** Options of `mcpGateway`. Inside `buildApp` every field may be omitted: they default to the shared deps (`app.fw`). */
 export interface McpGatewayOptions {
   /** The policy source: a `PolicyHolder` (hot reload: new sessions use the new policy) or a fixed policy. */
-  policy: { current(): CompiledPolicy } | CompiledPolicy;
+  policy?: { current(): CompiledPolicy } | CompiledPolicy;
   /** The detection engine; without it content checks are off (tool poisoning, secrets, injection). */
   engine?: Engine;
   /** Enables per-tool `callsPerMinute`. */
@@ -60,12 +60,33 @@ interface Session {
   close(): Promise<void>;
 }
 
-function currentPolicy(p: McpGatewayOptions['policy']): CompiledPolicy {
+function currentPolicy(p: NonNullable<McpGatewayOptions['policy']>): CompiledPolicy {
   return 'current' in p && typeof p.current === 'function' ? p.current() : (p as CompiledPolicy);
 }
 
+/** The shared deps `buildApp` decorates the root instance with (read structurally: src/mcp does not import src/server). */
+interface SharedDepsLike {
+  policy?: { current(): CompiledPolicy };
+  engine?: Engine;
+  limiter?: Pick<Limiter, 'admitToolCall'>;
+  authenticator?: Authenticator;
+  logger?: { info(obj: object, msg?: string): void };
+}
+
+/** The per-request audit state `buildApp` attaches (`request.fw`), when present. */
+interface RequestStateLike { route: string; agent?: unknown; authMethod?: string; keyId?: string; decision: string; code?: string; rules: string[] }
+
+function noteDenial(req: FastifyRequest, denial: Denial): void {
+  const st = (req as unknown as { fw?: RequestStateLike }).fw;
+  if (!st) return;
+  st.decision = denial.error.status >= 500 ? 'error' : 'deny';
+  st.code = denial.error.code;
+  if (denial.rules) st.rules.push(...denial.rules);
+}
+
 function sendDenial(reply: FastifyReply, denial: Denial, id: string | number | null = null): FastifyReply {
-  const requestId = randomUUID();
+  noteDenial(reply.request, denial);
+  const requestId = String(reply.request.id ?? randomUUID());
   if (denial.retryAfter) reply.header('retry-after', String(denial.retryAfter));
   return reply.code(denial.error.status).header('content-type', 'application/json').send(denialToRpc(id, denial, requestId));
 }
@@ -73,11 +94,19 @@ function sendDenial(reply: FastifyReply, denial: Denial, id: string | number | n
 /** The fastify plugin. Register with `app.register(mcpGateway, options)`. */
 export async function mcpGateway(app: FastifyInstance, opts: McpGatewayOptions): Promise<void> {
   const sessions = new Map<string, Session>();
-  const authenticator = opts.authenticator ?? createAuthenticator();
+  const shared = (app as unknown as { fw?: SharedDepsLike }).fw;
+  const policySource = opts.policy ?? shared?.policy;
+  if (!policySource) throw new Error('mcpGateway: no policy (pass options.policy, or register it inside buildApp)');
+  const policyNow = () => currentPolicy(policySource);
+  // Read per session, not once: `serve` may swap the engine when a reload changes detector settings.
+  const engineNow = () => opts.engine ?? shared?.engine;
+  const limiter = opts.limiter ?? shared?.limiter;
+  const authenticator = opts.authenticator ?? shared?.authenticator ?? createAuthenticator();
   const maxSessions = opts.maxSessionsPerServer ?? 32;
   const idleMs = opts.sessionIdleMs ?? 30 * 60_000;
   const prefix = opts.prefix ?? '/mcp';
-  const audit: McpAuditSink = opts.audit ?? ((e) => app.log.info({ audit: true, ...e }, e.event));
+  const logger = shared?.logger ?? app.log;
+  const audit: McpAuditSink = opts.audit ?? ((e) => logger.info({ audit: true, ...e }, e.event));
   const pinStores = new Map<string, Promise<PinStore>>();
   const pinsFor = (policy: CompiledPolicy): Promise<PinStore> => {
     if (opts.pins) return Promise.resolve(opts.pins);
@@ -95,7 +124,7 @@ export async function mcpGateway(app: FastifyInstance, opts: McpGatewayOptions):
   if (app.hasContentTypeParser('application/json')) app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 64 * 1024 * 1024 }, (_req, body, done) => done(null, body));
   app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
-    if (err.statusCode === 413) return sendDenial(reply, deny('MCP_MESSAGE_TOO_LARGE', String(currentPolicy(opts.policy).doc.mcp.maxMessageBytes)));
+    if (err.statusCode === 413) return sendDenial(reply, deny('MCP_MESSAGE_TOO_LARGE', String(policyNow().doc.mcp.maxMessageBytes)));
     if (err.statusCode === 415) return sendDenial(reply, deny('UNSUPPORTED_MEDIA_TYPE'));
     app.log.error({ err }, 'mcp gateway error');
     return sendDenial(reply, deny('INTERNAL'));
@@ -121,7 +150,7 @@ export async function mcpGateway(app: FastifyInstance, opts: McpGatewayOptions):
       onsessioninitialized: (id) => { if (session) { session.id = id; sessions.set(id, session); } },
     });
     const pins = await pinsFor(policy);
-    const guard = createGuard(policy, agent, server, { engine: opts.engine, pins, limiter: opts.limiter, audit }, {
+    const guard = createGuard(policy, agent, server, { engine: engineNow(), pins, limiter, audit }, {
       toClient: (m: JSONRPCMessage) => {
         // Server-initiated messages ride on the stream of the call they belong to when one is
         // open (sampling during tools/call); otherwise on the session's GET stream.
@@ -168,7 +197,9 @@ export async function mcpGateway(app: FastifyInstance, opts: McpGatewayOptions):
   }
 
   const handler = async (req: FastifyRequest<{ Params: { server: string } }>, reply: FastifyReply) => {
-    const policy = currentPolicy(opts.policy);
+    const policy = policyNow();
+    const st = (req as unknown as { fw?: RequestStateLike }).fw;
+    if (st) st.route = 'mcp';
     const refusal = hostRefusal(req.headers, policy.doc.mcp.allowedHosts);
     if (refusal) return sendDenial(reply, deny('MCP_HOST_NOT_ALLOWED', refusal));
     const server = req.params.server;
@@ -176,6 +207,7 @@ export async function mcpGateway(app: FastifyInstance, opts: McpGatewayOptions):
       return sendDenial(reply, deny('NOT_FOUND', `${prefix}/${server.slice(0, 64)}`));
     }
     const auth = await authenticator.authenticate({ headers: req.headers, remoteAddress: req.ip }, policy);
+    if (auth.ok && st) { st.agent = auth.agent; st.authMethod = auth.method; st.keyId = auth.keyId; }
     if (!auth.ok) {
       if (auth.denial.error.status === 401) reply.header('www-authenticate', 'Bearer');
       return sendDenial(reply, auth.denial);
