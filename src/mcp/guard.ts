@@ -54,6 +54,8 @@ type ResultCheck = { result: Msg; decision: 'allow' | 'flag' | 'redact'; rules: 
 
 const PASS_THROUGH = new Set(['initialize', 'ping', 'logging/setLevel', 'resources/templates/list', 'resources/unsubscribe']);
 const SERVER_REQUESTS = new Set(['sampling/createMessage', 'elicitation/create', 'roots/list', 'ping']);
+/** Requests one session may have in flight. */
+export const MAX_PENDING = 1024;
 /** Floor for the initialize timeout, ms. */
 export const INITIALIZE_TIMEOUT_MS = 60_000;
 const INTERNAL_PREFIX = `llm-firewall:${randomUUID().slice(0, 8)}:`;
@@ -64,6 +66,8 @@ export class McpGuard {
   readonly #pending = new Map<RequestId, Pending>();
   readonly #internal = new Map<string, { resolve: (m: Msg) => void; reject: (e: Error) => void }>();
   readonly #timedOut = new Set<RequestId>();
+  /** Ids of server sampling requests relayed to the client, whose answers go back to the server. */
+  readonly #sampling = new Set<RequestId>();
   readonly #tools: ToolRegistry;
   #internalSeq = 0;
   #fromClientChain: Promise<void> = Promise.resolve();
@@ -146,6 +150,12 @@ export class McpGuard {
       this.#o.toClient(faultToRpc(m.id, 'MCP_SERVER_UNAVAILABLE', this.#o.server, randomUUID()));
       return;
     }
+    if (this.#pending.has(m.id) || this.#pending.size >= MAX_PENDING) {
+      // A reused in-flight id would make two answers ambiguous; a flood of open calls is a DoS.
+      const why = this.#pending.has(m.id) ? 'a request with this id is already in flight' : `more than ${MAX_PENDING} requests in flight`;
+      this.#o.toClient(faultToRpc(m.id, 'INVALID_REQUEST', why, randomUUID()));
+      return;
+    }
     const requestId = randomUUID();
     // initialize also waits for the server process to start (npx may download it first).
     const ms = method === 'initialize' ? Math.max(this.#o.mcp.callTimeoutMs, INITIALIZE_TIMEOUT_MS) : this.#o.mcp.callTimeoutMs;
@@ -172,7 +182,7 @@ export class McpGuard {
   // ---------------------------------------------------------------- client → server
 
   async #onClient(m: Msg): Promise<void> {
-    if (isResponse(m as JSONRPCMessage)) { this.#o.toServer(m as JSONRPCMessage); return; } // answers to server requests
+    if (isResponse(m as JSONRPCMessage)) { this.#onClientResponse(m); return; } // answers to server requests
     if (isNotification(m as JSONRPCMessage)) { this.#o.toServer(m as JSONRPCMessage); return; }
     if (!isRequest(m as JSONRPCMessage)) return;
     const method: string = m.method;
@@ -198,6 +208,22 @@ export class McpGuard {
         if (PASS_THROUGH.has(method)) return this.#forward(m, method);
         this.#refuse(m.id, method.slice(0, 64), deny('MCP_METHOD_NOT_ALLOWED', JSON.stringify(method.slice(0, 64)), { rules: ['mcp.method-allowlist'] }));
     }
+  }
+
+  /**
+   * The client's answer to a server request. A sampling answer is model output flowing to the
+   * tool side, so it gets the argument checks (secrets/PII leaving through the server).
+   */
+  #onClientResponse(m: Msg): void {
+    if (!this.#sampling.delete(m.id) || !this.#o.engine || m.result === undefined) { this.#o.toServer(m as JSONRPCMessage); return; }
+    const v = scanJson(m.result, this.#content(), 'request', 'arguments', ARGUMENT_DETECTORS);
+    if (v.decision === 'block') {
+      const requestId = randomUUID();
+      this.#o.toServer(denialToRpc(m.id, deny('BLOCKED', 'the sampling result', { rules: v.rules }), requestId));
+      this.#audit({ event: 'mcp.call.denied', method: 'sampling/createMessage', requestId, decision: 'block', code: 'firewall_blocked', rules: v.rules });
+      return;
+    }
+    this.#o.toServer((v.decision === 'redact' ? { ...m, result: v.value } : m) as JSONRPCMessage);
   }
 
   async #toolCall(m: Msg, params: Msg): Promise<void> {
@@ -306,6 +332,7 @@ export class McpGuard {
       }
       if (v.decision === 'redact') m = { ...m, params: v.value };
     }
+    if (method === 'sampling/createMessage') this.#sampling.add(m.id);
     this.#o.toClient(m as JSONRPCMessage);
   }
 

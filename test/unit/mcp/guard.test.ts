@@ -11,10 +11,11 @@ import { compileServerAccess } from '../../../src/mcp/authorize.js';
 import { McpGuard } from '../../../src/mcp/guard.js';
 import { MemoryPinStore } from '../../../src/mcp/pins.js';
 import type { McpAuditEvent } from '../../../src/mcp/audit.js';
+import { createEngine, type Engine } from '../../../detectors/engine/index.js';
 
 type M = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-function setup(opts: { timeoutMs?: number; tools?: () => M[] } = {}) {
+function setup(opts: { timeoutMs?: number; tools?: () => M[]; engine?: Engine } = {}) {
   const toClient: M[] = [];
   const toServer: M[] = [];
   const audit: McpAuditEvent[] = [];
@@ -28,8 +29,8 @@ function setup(opts: { timeoutMs?: number; tools?: () => M[] } = {}) {
     if (m.method === 'tools/call' && m.params.name !== 'slow') queueMicrotask(() => void guard.fromServer({ jsonrpc: '2.0', id: m.id, result: { content: [{ type: 'text', text: 'done' }] } } as JSONRPCMessage));
   };
   guard = new McpGuard({
-    agent: 'bot', server: 's', access: compileServerAccess('bot', 's', {}), pins,
-    actions: { request: {}, response: {} }, monitorMode: false, failMode: 'closed',
+    agent: 'bot', server: 's', access: compileServerAccess('bot', 's', {}), pins, engine: opts.engine,
+    actions: { request: { secrets: 'block' }, response: {} }, monitorMode: false, failMode: 'closed',
     mcp: { onPoisonedTool: 'hide', onChangedTool: 'block', callTimeoutMs: opts.timeoutMs ?? 5000 },
     audit: (e) => audit.push(e), toClient: (m) => toClient.push(m as M), toServer: (m) => server(m as M),
   });
@@ -110,5 +111,26 @@ describe('McpGuard', () => {
     expect(s.toServer.at(-1)).toMatchObject({ id: 'x1', error: { code: -32601 } });
     await s.guard.fromServer({ jsonrpc: '2.0', id: 'x2', method: 'roots/list' } as JSONRPCMessage);
     expect(s.toClient.at(-1)).toMatchObject({ id: 'x2', method: 'roots/list' });
+  });
+
+  it('refuses a second request that reuses an id still in flight', async () => {
+    const s = setup();
+    s.setTools(() => [{ name: 'slow', inputSchema: { type: 'object' } }]);
+    await s.guard.fromClient(call(5, 'slow'));
+    await tick();
+    await s.guard.fromClient(call(5, 'slow'));
+    expect(s.toClient.at(-1)).toMatchObject({ id: 5, error: { code: -32600, data: { code: 'firewall_invalid_request' } } });
+    expect(s.toServer.filter((m) => m.method === 'tools/call')).toHaveLength(1);
+    s.guard.close();
+  });
+
+  it('checks the client answer to a server sampling request like arguments: a secret in it never reaches the server', async () => {
+    const s = setup({ engine: createEngine({}) });
+    await s.guard.fromServer({ jsonrpc: '2.0', id: 's1', method: 'sampling/createMessage', params: { messages: [{ role: 'user', content: { type: 'text', text: 'What is the weather?' } }], maxTokens: 5 } } as JSONRPCMessage);
+    expect(s.toClient.at(-1)).toMatchObject({ id: 's1', method: 'sampling/createMessage' });
+    const secret = `ghp_${'Zq8Xw2Lm4Np6Rt0Vb3Yc5Hd7Jf9Kg1Ms2Qa4'}`;
+    await s.guard.fromClient({ jsonrpc: '2.0', id: 's1', result: { role: 'assistant', model: 'm', content: { type: 'text', text: `sure: ${secret}` } } } as JSONRPCMessage);
+    expect(s.toServer.at(-1)).toMatchObject({ id: 's1', error: { code: -32013, data: { code: 'firewall_blocked' } } });
+    expect(JSON.stringify(s.toServer)).not.toContain(secret);
   });
 });
