@@ -32,6 +32,15 @@ export function renderConsole(report: EvalReport, outcomes: readonly CheckOutcom
     textTable(['detector  dataset', 'n', 'pos', 'TP/FP/TN/FN', 'prec', 'recall', 'F1', 'FPR', 'AUC', 'R@1%FPR', 'p50ms', 'p99ms'], rows),
     '(* = too few negatives to resolve that FPR; † = attack-only slice, AUC and R@FPR against all benign rows of the run)',
   ];
+  for (const d of report.detectors) {
+    const show = (title: string, list: typeof d.worstMisses) => {
+      if (list.length === 0) return;
+      parts.push(`${d.id}: ${title} (full list in report.md):`);
+      for (const x of list.slice(0, 3)) parts.push(`  ${x.score.toFixed(3)}  ${x.dataset}#${x.id}  ${x.text.length > 100 ? `${x.text.slice(0, 100)}…` : x.text}`);
+    };
+    show('worst misses', d.worstMisses);
+    show('worst false positives', d.worstFalsePositives);
+  }
   if (report.problems.length > 0) parts.push(`${report.problems.length} row(s) skipped as malformed (see report.json "problems").`);
   const failed = outcomes.filter((o) => o.status === 'fail');
   const passed = outcomes.filter((o) => o.status === 'pass').length;
