@@ -7,6 +7,7 @@
  * To add a step (a blocked injection, a redacted secret, an MCP call …) append one entry to
  * `DEMO_STEPS` below; nothing else needs to change.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,11 +24,15 @@ export interface DemoContext {
   client(apiKey: string): any;
   keys: { assistant: string };
   baseURL: string;
+  /** The body the provider stub last received (to show what left the firewall). */
+  lastUpstreamBody(): any;
 }
 
 /** One scripted call. `run` throws for refusals; the firewall's audit event explains both. */
 export interface DemoStep {
   title: string;
+  /** The decision the firewall should record (the demo exits 1 when it differs). */
+  expect: 'allow' | 'deny' | 'block' | 'redact' | 'flag';
   run(ctx: DemoContext): Promise<string>;
 }
 
@@ -35,6 +40,7 @@ export interface DemoStep {
 export const DEMO_STEPS: DemoStep[] = [
   {
     title: 'An allowed call: assistant asks gpt-4o-mini a question',
+    expect: 'allow',
     run: async ({ client, keys }) => {
       const r = await client(keys.assistant).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'What is a firewall?' }] });
       return `answer: ${JSON.stringify(r.choices[0].message.content)}`;
@@ -42,6 +48,7 @@ export const DEMO_STEPS: DemoStep[] = [
   },
   {
     title: 'A streamed call on the same agent',
+    expect: 'allow',
     run: async ({ client, keys }) => {
       let text = '';
       let chunks = 0;
@@ -53,6 +60,7 @@ export const DEMO_STEPS: DemoStep[] = [
   },
   {
     title: 'A denied model: assistant asks for gpt-4o, which its policy does not list',
+    expect: 'deny',
     run: async ({ client, keys }) => {
       await client(keys.assistant).chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
       return 'unexpectedly allowed';
@@ -60,6 +68,7 @@ export const DEMO_STEPS: DemoStep[] = [
   },
   {
     title: 'A disallowed tool: assistant declares a tool outside its allowlist',
+    expect: 'deny',
     run: async ({ client, keys }) => {
       await client(keys.assistant).chat.completions.create({
         model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'clean up' }],
@@ -69,7 +78,26 @@ export const DEMO_STEPS: DemoStep[] = [
     },
   },
   {
+    title: 'A leaked credential: the prompt carries a GitHub token',
+    expect: 'block',
+    run: async ({ client, keys }) => {
+      // A random token in the shape of a real one (never a real credential).
+      const token = `ghs_${randomBytes(27).toString('base64').replace(/[^A-Za-z0-9]/g, 'q').slice(0, 36)}`;
+      await client(keys.assistant).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: `deploy with ${token}` }] });
+      return 'unexpectedly allowed';
+    },
+  },
+  {
+    title: 'Personal data: an e-mail address in the prompt is redacted before it leaves',
+    expect: 'redact',
+    run: async ({ client, keys, lastUpstreamBody }) => {
+      await client(keys.assistant).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Draft a reply to jane.doe@acme-corp.io' }] });
+      return `the provider received: ${JSON.stringify(lastUpstreamBody()?.messages?.[0]?.content)}`;
+    },
+  },
+  {
     title: 'A bad key: someone tries a made-up key',
+    expect: 'deny',
     run: async ({ client }) => {
       await client('fwk_this-key-was-never-issued').chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
       return 'unexpectedly allowed';
@@ -128,7 +156,12 @@ export async function run(): Promise<number> {
   out(`  agent key:      assistant = ${assistant.key.slice(0, 8)}… (policy stores only ${assistant.hash.slice(0, 15)}…)`);
   out(`  detectors:      ${engine ? 'on' : 'not available (engine failed to load)'}\n`);
 
-  const ctx: DemoContext = { client: (apiKey: string) => new OpenAI({ baseURL, apiKey, maxRetries: 0 }), keys: { assistant: assistant.key }, baseURL };
+  const ctx: DemoContext = {
+    client: (apiKey: string) => new OpenAI({ baseURL, apiKey, maxRetries: 0 }),
+    keys: { assistant: assistant.key },
+    baseURL,
+    lastUpstreamBody: () => stub.requests.at(-1)?.json,
+  };
   let failures = 0;
   for (const [i, step] of DEMO_STEPS.entries()) {
     const before = audits.length;
@@ -143,6 +176,10 @@ export async function run(): Promise<number> {
     const ev = audits[before];
     out(`${i + 1}. ${step.title}`);
     out(`   client saw:        ${result}`);
+    if (ev && ev.decision !== step.expect) {
+      failures++;
+      out(`   UNEXPECTED: the firewall decided ${ev.decision}, the demo expected ${step.expect}`);
+    }
     if (ev) {
       out(`   firewall decided:  ${ev.decision} (HTTP ${ev.status}${ev.code ? `, ${ev.code}` : ''}) agent=${ev.agent ?? '-'} model=${ev.model ?? '-'}${ev.rules ? ` rules=${ev.rules.join(',')}` : ''} in ${ev.latencyMs} ms [${ev.event}]`);
     } else {
