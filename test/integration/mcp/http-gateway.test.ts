@@ -1,9 +1,11 @@
 // The HTTP gateway (`mcpGateway` fastify plugin) on 127.0.0.1:0, driven by the MCP SDK Client
 // over Streamable HTTP. Upstreams: the real @modelcontextprotocol/server-everything (spawned per
-// session), the poisoned fixture server (spawned), and a remote Streamable HTTP MCP server built
-// with the SDK's McpServer on its own loopback port. Covers agent keys (401 without, another
-// agent's session refused), Host/Origin allowlist (403), tool/resource/prompt allowlists,
-// numeric argument ranges, poisoning over HTTP, per-tool rate limits, and body faults.
+// session, and separately in its legacy HTTP+SSE mode), the poisoned fixture server (spawned),
+// and a remote Streamable HTTP server built with the SDK's McpServer on its own loopback port.
+// Covers agent keys (401 without, another agent's session refused), Host/Origin allowlist (403),
+// tool/resource/prompt allowlists, numeric argument ranges, poisoning over HTTP, per-tool rate
+// limits with the real limiter, and body faults.
+import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -28,6 +30,21 @@ const bob = generateKey();
 let app: FastifyInstance;
 let base: string;
 let remote: http.Server;
+let legacy: ChildProcess | undefined;
+
+/** server-everything in its legacy HTTP+SSE mode on a free port (spec 2024-11-05). */
+async function startLegacy(): Promise<string> {
+  const probe = http.createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise((r) => probe.close(r));
+  legacy = spawn(process.execPath, [EVERYTHING_SERVER, 'sse'], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('legacy SSE server did not start')), 20_000);
+    legacy!.stderr!.on('data', (c: Buffer) => { if (c.toString().includes('running on port')) { clearTimeout(t); resolve(); } });
+  });
+  return `http://127.0.0.1:${port}/sse`;
+}
 const clients: Client[] = [];
 let limiter: FirewallLimiter;
 
@@ -50,6 +67,7 @@ async function startRemote(): Promise<string> {
 
 beforeAll(async () => {
   const remoteUrl = await startRemote();
+  const legacyUrl = await startLegacy();
   const yaml = `
 version: 1
 upstreams: { openai: { baseUrl: "http://127.0.0.1:9/v1" } }
@@ -68,6 +86,7 @@ agents:
         prompts: ["simple-*"]
       fixture: {}
       remote: { tools: { multiply: { callsPerMinute: 2 } } }
+      legacy: { tools: { echo: {} } }
   bob:
     keys: ["${bob.hash}"]
     models: []
@@ -77,6 +96,7 @@ mcpServers:
   everything: { command: "${process.execPath}", args: ["${EVERYTHING_SERVER}", "stdio"] }
   fixture: { command: "${process.execPath}", args: ${JSON.stringify(fixtureCommand('poisoned').slice(1))} }
   remote: { url: "${remoteUrl}" }
+  legacy: { url: "${legacyUrl}", transport: sse }
 mcp: { pinFile: pins.json, callTimeoutMs: 15000, maxMessageBytes: 65536 }
 `;
   const policy = parsePolicy(yaml, `${tmp.dir}/policy.yaml`);
@@ -93,6 +113,7 @@ afterAll(async () => {
   await app?.close();
   await limiter?.close();
   await new Promise((r) => remote?.close(r));
+  legacy?.kill();
   tmp.cleanup();
 });
 
@@ -212,5 +233,12 @@ describe('HTTP gateway upstreams', () => {
     const e = await refusal(c.callTool({ name: 'multiply', arguments: { a: 1, b: 2 } }));
     expect(e.code).toBe(-32015);
     expect((e.data as { code: string }).code).toBe('firewall_rate_limited');
+  });
+
+  it('relays to a legacy HTTP+SSE server (server-everything sse mode)', async () => {
+    const c = await connect('legacy', alice.key);
+    expect((await c.listTools()).tools.map((t) => t.name)).toEqual(['echo']);
+    expect(JSON.stringify((await c.callTool({ name: 'echo', arguments: { message: 'over sse' } })).content)).toContain('over sse');
+    await refusal(c.callTool({ name: 'get-env', arguments: {} }));
   });
 });
