@@ -61,32 +61,62 @@ export interface Re2Match {
   groupStarts: number[];
 }
 
+/** UTF-8 form of the last text matched, shared by every rule run over it (node-re2 would convert per call). */
+interface Encoded { text: string; buf: Buffer; /** byte offset → UTF-16 offset; null when ASCII (identical). */ map: Int32Array | null }
+let lastEncoded: Encoded | undefined;
+
+/** The UTF-8 bytes of `text` and the byte → UTF-16 offset map (cached for the last text). */
+export function encode(text: string): Encoded {
+  if (lastEncoded && lastEncoded.text === text) return lastEncoded;
+  const buf = Buffer.from(text, 'utf8');
+  let map: Int32Array | null = null;
+  if (buf.length !== text.length) {
+    map = new Int32Array(buf.length + 1);
+    let b = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      const n = c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdbff ? 4 : 3;
+      for (let k = 0; k < n; k++) map[b + k] = i;
+      b += n;
+      if (n === 4) i++; // the low surrogate belongs to the same 4 bytes
+    }
+    map[buf.length] = text.length;
+  }
+  lastEncoded = { text, buf, map };
+  return lastEncoded;
+}
+
 /**
  * Every non-overlapping match of `re` in `text`, at most `limit` of them (bounded work on
- * hostile input). node-re2 reports no group offsets, so a group's offset is its last occurrence
- * inside the match: exact for the way our rules use groups (the secret value comes last).
+ * hostile input). The text is matched as one shared UTF-8 Buffer (converting the string on
+ * every exec would make many matches quadratic); offsets are mapped back to UTF-16. node-re2
+ * reports no group offsets, so a group's offset is its last occurrence inside the match: exact
+ * for the way our rules use groups (the secret value comes last).
  */
 export function matchAll(re: Re2Pattern, text: string, limit = 256): Re2Match[] {
+  const { buf, map } = encode(text);
+  const at = (b: number): number => (map ? map[b]! : b);
   const out: Re2Match[] = [];
-  re.lastIndex = 0;
+  const r = re as unknown as { lastIndex: number; exec(b: Buffer): (Buffer[] & { index: number }) | null };
+  r.lastIndex = 0;
   while (out.length < limit) {
-    const m = re.exec(text);
+    const m = r.exec(buf);
     if (!m) break;
-    const start = m.index;
-    const end = start + m[0].length;
+    const whole = m[0]!;
+    const bStart = m.index;
+    const bEnd = bStart + whole.length;
     const groups: Array<string | undefined> = [];
     const groupStarts: number[] = [];
     for (let g = 1; g < m.length; g++) {
       const gv = m[g];
-      groups.push(gv);
-      // Secret groups sit at the end of our patterns (after the key name), so the last
-      // occurrence inside the match is the group's own position.
-      const pos = gv === undefined ? -1 : m[0].lastIndexOf(gv);
-      groupStarts.push(pos < 0 ? -1 : start + pos);
+      if (gv === undefined || gv === null) { groups.push(undefined); groupStarts.push(-1); continue; }
+      groups.push(gv.toString('utf8'));
+      const pos = gv.length ? whole.lastIndexOf(gv) : -1;
+      groupStarts.push(pos < 0 ? -1 : at(bStart + pos));
     }
-    out.push({ start, end, groups, groupStarts });
-    if (m[0].length === 0) re.lastIndex = end + 1;
+    out.push({ start: at(bStart), end: at(bEnd), groups, groupStarts });
+    if (whole.length === 0) r.lastIndex = bEnd + 1;
   }
-  re.lastIndex = 0;
+  r.lastIndex = 0;
   return out;
 }
