@@ -126,6 +126,15 @@ export async function runEval(opts: EvalOptions): Promise<number> {
   if (mapped.length === 0) return fail('no rows to evaluate');
 
   const engine = opts.engine ?? (await defaultEngine(th));
+  // A detector the engine does not have (custom rows without --policy customRules) is skipped
+  // with a note, rather than counted as an error on every row.
+  const available = engine.detectors;
+  if (available) {
+    const missing = [...new Set(mapped.flatMap((m) => m.detectors))].filter((d) => !available.has(d) && (!selected || selected.has(d)));
+    for (const d of missing) err(`detector "${d}" is not configured in the engine${d === 'custom' ? ' (give --policy with detectors.customRules)' : ''}; its rows are not scored\n`);
+    if (missing.length) mapped = mapped.map((m) => ({ row: m.row, detectors: m.detectors.filter((d) => !missing.includes(d)) })).filter((m) => m.detectors.length > 0);
+    if (mapped.length === 0) return fail('no rows left to evaluate');
+  }
   const bar = progressBar('eval', opts.progress !== false);
   const results = runDetectors(engine, mapped, { selected, decision: th.decision, onProgress: bar.update });
   bar.done();

@@ -11,6 +11,8 @@ import type { MappedRow } from './mapping.js';
 /** The part of the engine the harness uses. */
 export interface EngineLike {
   scan(text: string, context: ScanContext, which?: string[]): ScanResult[];
+  /** The detectors the engine has (the real Engine exposes it); used to skip unconfigured ones. */
+  readonly detectors?: ReadonlyMap<string, unknown>;
 }
 
 /** One detector's verdict on one row. */
