@@ -52,10 +52,38 @@ export function countTextTokens(model: string, text: string, overrides?: Readonl
   return countWith(encoderFor(encodingNameFor(model, overrides)), text);
 }
 
+/**
+ * Counts of recently seen texts, per encoder. Chat clients resend the system prompt and the whole
+ * history on every turn, so most of a request's text was counted moments ago; BPE is the costly
+ * part of the limits stage (bench/limits-latency.ts). Two generations: when the young map fills,
+ * it becomes the old one and the previous old one is dropped — bounded memory, no LRU upkeep.
+ * Only process memory holds the texts, for as long as two generations last; nothing is logged.
+ */
+interface CountCache { young: Map<string, number>; old: Map<string, number> }
+const CACHE_ENTRIES = 4096;
+const CACHE_MIN_CHARS = 1;
+const CACHE_MAX_CHARS = 32_768;
+const caches = new WeakMap<Tiktoken, CountCache>();
+
 /** Count with a given encoder; text that spells a special token is treated as text, not refused. */
 export function countWith(enc: Tiktoken, text: string): number {
   if (text.length === 0) return 0;
-  // allowed_special 'none' + disallowed_special [] = encode_ordinary: "<|endoftext|>" in user
-  // text must not throw (it would be a trivial way to crash the limits stage).
+  if (text.length < CACHE_MIN_CHARS || text.length > CACHE_MAX_CHARS) return encodeCount(enc, text);
+  let c = caches.get(enc);
+  if (!c) caches.set(enc, (c = { young: new Map(), old: new Map() }));
+  let n = c.young.get(text);
+  if (n !== undefined) return n;
+  n = c.old.get(text) ?? encodeCount(enc, text);
+  if (c.young.size >= CACHE_ENTRIES) {
+    c.old = c.young;
+    c.young = new Map();
+  }
+  c.young.set(text, n);
+  return n;
+}
+
+function encodeCount(enc: Tiktoken, text: string): number {
+  // encode_ordinary (no special tokens): "<|endoftext|>" in user text must count as text, not
+  // throw — a throw would be a trivial way to crash the limits stage.
   return enc.encode_ordinary(text).length;
 }

@@ -67,6 +67,10 @@ export class StoreLimiter implements Limiter {
     const nanoUsd = price ? reserveNanoUsd(price, req.promptTokens, req.maxOutputTokens) : 0;
     const rules = planRules(scopes, { requests: 1, tokens, nanoUsd }, now);
     const id = `${this.#instance}.${(this.#seq++).toString(36)}`;
+    if (rules.length === 0) {
+      // No limit applies to this agent: no store round trip at all.
+      return { ok: true, reservation: Object.freeze({ id, reservedTokens: tokens, reservedUsd: nanoUsd / 1e9 }), headers: {} };
+    }
 
     const r = await this.#reserve(id, now, rules);
     if ('denial' in r) return { ok: false, denial: r.denial, headers: { 'retry-after': String(r.denial.retryAfter ?? 1) } };

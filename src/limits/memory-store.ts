@@ -9,8 +9,11 @@ import { CALENDAR_GRACE_MS } from './store.js';
 
 interface Entry { id: string; amount: number; expires: number }
 
-/** A sliding window: entries in expiry order (they are appended with now + windowMs). */
-interface Sliding { kind: 'sliding'; sum: number; entries: Entry[]; head: number; windowMs: number }
+/**
+ * A sliding window: entries in expiry order (they are appended with now + windowMs), plus an
+ * index by reservation id so settling is O(1) however many entries the window holds.
+ */
+interface Sliding { kind: 'sliding'; sum: number; entries: Entry[]; head: number; windowMs: number; byId: Map<string, Entry> }
 /** A calendar window: committed usage and holds. */
 interface Calendar { kind: 'calendar'; used: number; held: number; holds: Map<string, Entry>; windowEnd: number }
 
@@ -50,7 +53,9 @@ export class MemoryStore implements LimitStore {
       const s = rules[i]!;
       if (!op.dryRun && r.cost > 0) {
         if (s.kind === 'sliding') {
-          s.entries.push({ id: op.id, amount: r.cost, expires: op.now + r.windowMs });
+          const en = { id: op.id, amount: r.cost, expires: op.now + r.windowMs };
+          s.entries.push(en);
+          s.byId.set(op.id, en);
           s.sum += r.cost;
         } else {
           s.holds.set(op.id, { id: op.id, amount: r.cost, expires: op.holdUntil });
@@ -72,14 +77,10 @@ export class MemoryStore implements LimitStore {
         continue;
       }
       if (s.kind === 'sliding') {
-        // Linear in the live entries of one window; settles happen once per request.
-        for (let i = s.head; i < s.entries.length; i++) {
-          const en = s.entries[i]!;
-          if (en.id === op.id && en.amount === e.reserved) {
-            s.sum += e.actual - en.amount;
-            en.amount = e.actual;
-            break;
-          }
+        const en = s.byId.get(op.id);
+        if (en && en.amount === e.reserved) {
+          s.sum += e.actual - en.amount;
+          en.amount = e.actual;
         }
       } else {
         const h = s.holds.get(op.id);
@@ -111,7 +112,7 @@ export class MemoryStore implements LimitStore {
     let s = this.#rules.get(r.key);
     if (!s) {
       s = r.kind === 'sliding'
-        ? { kind: 'sliding', sum: 0, entries: [], head: 0, windowMs: r.windowMs }
+        ? { kind: 'sliding', sum: 0, entries: [], head: 0, windowMs: r.windowMs, byId: new Map() }
         : { kind: 'calendar', used: 0, held: 0, holds: new Map(), windowEnd: r.windowEnd };
       this.#rules.set(r.key, s);
     }
@@ -131,7 +132,11 @@ export class MemoryStore implements LimitStore {
 
 function sweep(s: Sliding | Calendar, now: number): void {
   if (s.kind === 'sliding') {
-    while (s.head < s.entries.length && s.entries[s.head]!.expires <= now) s.sum -= s.entries[s.head++]!.amount;
+    while (s.head < s.entries.length && s.entries[s.head]!.expires <= now) {
+      const en = s.entries[s.head++]!;
+      s.sum -= en.amount;
+      s.byId.delete(en.id);
+    }
     // Compact once the dead prefix dominates, so the array does not grow without bound.
     if (s.head > 1024 && s.head * 2 > s.entries.length) {
       s.entries = s.entries.slice(s.head);

@@ -110,9 +110,13 @@ for i = 1, n do
   out[#out + 1] = fmt(math.max(0, limit - inUse[i] - taken))
   local reset
   if kind == 's' then
-    local last = lastScore(z)
-    reset = last and math.max(0, last - now) or 0
-    if taken > 0 and dry then reset = math.max(reset, windowMs) end
+    if taken > 0 and not dry then
+      reset = windowMs -- the entry just added is the newest: it leaves the window last
+    else
+      local last = lastScore(z)
+      reset = last and math.max(0, last - now) or 0
+      if taken > 0 then reset = math.max(reset, windowMs) end
+    end
   else
     reset = math.max(0, windowEnd - now)
   end

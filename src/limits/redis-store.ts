@@ -63,6 +63,15 @@ export class RedisStore implements LimitStore {
     });
   }
 
+  /** Round trip to Redis (readiness checks); throws {@link StoreUnavailableError} when it is down. */
+  async ping(): Promise<void> {
+    try {
+      await this.client.ping();
+    } catch (err) {
+      throw new StoreUnavailableError(`redis ping failed: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
   async reserve(op: ReserveOp): Promise<ReserveResult> {
     const keys = this.#keys(op.rules);
     const args = [op.id, String(op.now), String(op.holdUntil), op.dryRun ? '1' : '0', String(op.rules.length), String(CALENDAR_GRACE_MS)];
