@@ -44,7 +44,14 @@ async function run(name: string, fn: () => void, bytes?: number, time = 1000): P
 }
 
 async function main(): Promise<void> {
-  console.log(`node ${process.version}, load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}\n`);
+  // A fixed reference loop, so numbers from a loaded or slow machine can be put in proportion
+  // (an idle modern x86 core runs it at roughly 1 ns per character).
+  const ref = 'The quick brown fox jumps over the lazy dog. '.repeat(23_302);
+  let acc = 0;
+  const r0 = performance.now();
+  for (let k = 0; k < 5; k++) for (let i = 0; i < ref.length; i++) acc = (acc + ref.charCodeAt(i)) | 0;
+  const refNs = ((performance.now() - r0) * 1e6) / (5 * ref.length);
+  console.log(`node ${process.version}, load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}, reference loop ${refNs.toFixed(2)} ns/char${acc === 1 ? '' : ''}\n`);
   console.log('# all detectors (prompt-injection, pii, secrets, tool-poisoning)');
   for (const kb of [1, 4, 16, 128]) {
     const t = text(kb * 1024);
