@@ -147,9 +147,13 @@ export function aggregate(results: readonly RowResult[], decision: Readonly<Reco
     }
     for (const [category, cs] of groupBy(rs, (r) => r.row.category)) slices.push(sliceReport(detector, '*', category, cs, false, negatives));
     const byLanguage = [...groupBy(rs.filter((r) => r.row.lang), (r) => r.row.lang ?? '')].map(([lang, ls]) => sliceReport(detector, '*', `lang:${lang}`, ls, false, negatives));
+    // Attack families first (they are what a rule change moves), then the largest benign groups.
+    const attackCount = (ss: RowResult[]) => ss.filter((r) => r.positive).length;
     const bySubcategory = [...groupBy(rs.filter((r) => r.row.subcategory), (r) => r.row.subcategory ?? '')]
       .filter(([, ss]) => ss.length >= 3)
+      .sort(([a, x], [b, y]) => Number(attackCount(y) > 0) - Number(attackCount(x) > 0) || y.length - x.length || (a < b ? -1 : 1))
       .slice(0, 80)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([sub, ss]) => sliceReport(detector, '*', `sub:${sub}`, ss, false, negatives));
     const misses = rs.filter((r) => r.positive && !r.flagged).sort((a, b) => a.score - b.score || byId(a, b));
     const fps = rs.filter((r) => !r.positive && r.flagged).sort((a, b) => b.score - a.score || byId(a, b));
