@@ -20,7 +20,7 @@ export interface AdmitInput {
   /** `policy.doc.teams`, for the team's aggregate limits. */
   teams?: Readonly<Record<string, { limits?: LimitsConfig }>>;
   keyId?: string;
-  /** Limits for each key of the agent, when the policy has them. */
+  /** Limits for each key of the agent; default: the merged limits' `perKey`. */
   keyLimits?: LimitsConfig;
   /** `policy.doc.encodings`. */
   encodings?: Readonly<Record<string, string>>;
@@ -38,6 +38,6 @@ export function admitRequestFor(i: AdmitInput): AdmitRequest {
     maxOutputTokens: maxOutputTokensOf(i.route, i.body) ?? limits.defaultMaxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS,
     limits,
     teamLimits: i.team ? i.teams?.[i.team]?.limits : undefined,
-    keyLimits: i.keyId ? i.keyLimits : undefined,
+    keyLimits: i.keyId ? (i.keyLimits ?? limits.perKey) : undefined,
   };
 }

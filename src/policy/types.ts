@@ -130,6 +130,8 @@ export interface LimitsConfig {
   budgets?: BudgetConfig[];
   /** Output cap reserved when the client sets no max_tokens. */
   defaultMaxOutputTokens?: number;
+  /** Limits for each API key of the agent on its own (the agent's limits still apply to all its keys together). */
+  perKey?: Pick<LimitsConfig, 'requestsPerSecond' | 'requestsPerMinute' | 'tokensPerMinute' | 'budgets'>;
 }
 
 export interface ArgConstraint {

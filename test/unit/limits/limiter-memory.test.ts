@@ -208,3 +208,20 @@ describe('concurrency', () => {
     for (const r of results) if (!r.ok) expect(r.denial.error.code).toBe('firewall_budget_exceeded');
   });
 });
+
+describe('per-key limits from the policy', () => {
+  it('limits each key of an agent on its own while the agent limit still caps all keys together', async () => {
+    const { admitRequestFor } = await import('../../../src/limits/index.js');
+    const { l } = await make();
+    const limits = { requestsPerMinute: 3, perKey: { requestsPerMinute: 2 } };
+    const call = (keyId: string) => l.admit(admitRequestFor({ route: 'chat', model: 'gpt-4o-mini', agent: 'bot', keyId, limits,
+      body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] } }));
+    expect((await call('k1')).ok).toBe(true);
+    expect((await call('k1')).ok).toBe(true);
+    const d = await call('k1');
+    expect(!d.ok && d.denial.detail).toMatch(/^this key reached its limit of 2 requests per minute/);
+    expect((await call('k2')).ok).toBe(true);
+    const agentCap = await call('k3');
+    expect(!agentCap.ok && agentCap.denial.detail).toMatch(/^agent bot reached its limit of 3 requests per minute/);
+  });
+});
