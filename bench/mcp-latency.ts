@@ -6,7 +6,8 @@
  *   direct HTTP — server-everything's own Streamable HTTP mode (the gateway's baseline);
  *   gateway  — through the HTTP gateway (fastify on 127.0.0.1, Streamable HTTP, in this
  *              process), upstream a spawned stdio server-everything; scan on and off.
- * Each config makes `CALLS` sequential `echo` calls after `WARMUP`; rounds alternate the order
+ * First, the in-process cost of the firewall's own work per call (no pipes), which is stable on a
+ * loaded machine. Then each config makes `CALLS` sequential `echo` calls after `WARMUP`; rounds alternate the order
  * and the median of the per-round p50s is reported (STYLE §7). Target: wrap p50 overhead ≤ 0.5 ms.
  *
  *   npm run bench:mcp            (CALLS=400 ROUNDS=2 by default; env overrides)
@@ -24,6 +25,10 @@ import { createEngine } from '../detectors/engine/index.js';
 import { generateKey } from '../src/auth/index.js';
 import { mcpGateway } from '../src/mcp/http-gateway.js';
 import { parsePolicy } from '../src/policy/index.js';
+import { parseLine } from '../src/mcp/framing.js';
+import type { McpGuard } from '../src/mcp/guard.js';
+import { MemoryPinStore } from '../src/mcp/pins.js';
+import { createGuard } from '../src/mcp/session.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const EVERYTHING = path.join(ROOT, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
@@ -106,6 +111,44 @@ const configs: Record<string, () => Promise<{ client: Client; close: () => Promi
   'gateway (scan on)': () => gateway(true),
   'gateway (scan off)': () => gateway(false),
 };
+
+// In-process cost of the firewall's own work per tools/call (parse, guard, scans, serialise),
+// without pipes or processes, so it is not drowned by scheduling noise on a busy machine.
+async function inProcessCost(scan: boolean): Promise<{ p50: number; p99: number }> {
+  const policy = parsePolicy(policyText(scan), path.join(dir, `policy-${scan ? 'scan' : 'noscan'}.yaml`));
+  const engine = createEngine(policy.engineOptions);
+  let guard!: McpGuard;
+  let answered: () => void = () => {};
+  guard = createGuard(policy, 'bench', 'everything', { engine, pins: new MemoryPinStore(), audit: () => {} }, {
+    toClient: (m) => { JSON.stringify(m); answered(); },
+    toServer: (m) => {
+      const line = JSON.stringify(m);
+      const req = parseLine(line);
+      if (!req.ok || !('method' in req.message)) return;
+      const id = (req.message as { id: number }).id;
+      const result = req.message.method === 'tools/list'
+        ? { tools: [{ name: 'echo', description: 'Echoes back the input string.', inputSchema: { type: 'object', properties: { message: { type: 'string' } } } }] }
+        : { content: [{ type: 'text', text: 'Echo: hello firewall' }] };
+      const back = parseLine(JSON.stringify({ jsonrpc: '2.0', id, result }));
+      if (back.ok) void guard.fromServer(back.message);
+    },
+  }, true)!;
+  const one = (id: number) => new Promise<void>((resolve) => {
+    answered = resolve;
+    const p = parseLine(JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'echo', arguments: { message: 'hello firewall' } } }));
+    if (p.ok) void guard.fromClient(p.message);
+  });
+  for (let i = 0; i < 200; i++) await one(i);
+  const xs: number[] = [];
+  for (let i = 0; i < 2000; i++) { const t = performance.now(); await one(1000 + i); xs.push(performance.now() - t); }
+  guard.close();
+  xs.sort((a, b) => a - b);
+  return { p50: pct(xs, 50), p99: pct(xs, 99) };
+}
+for (const scan of [false, true]) {
+  const r = await inProcessCost(scan);
+  console.log(`in-process firewall work per tools/call (scan ${scan ? 'on' : 'off'}): p50 ${(r.p50 * 1000).toFixed(0)} µs, p99 ${(r.p99 * 1000).toFixed(0)} µs`);
+}
 
 const p50s: Record<string, number[]> = {};
 const last: Record<string, number[]> = {};
