@@ -38,8 +38,11 @@ export function inspectedRequestSegments(body: CountTokensRequest, scanSystem: b
 export function inspectSegments(ctx: InspectContext, direction: 'request' | 'response', segments: TextSegment[]): { denial?: Denial; changed: boolean } {
   let changed = false;
   const blockRules: string[] = [];
+  // Tool poisoning is about MCP tool descriptions; on LLM text it only adds false positives (the
+  // front end's StreamInspector leaves it out for the same reason).
+  const which = [...ctx.engine.detectors.keys()].filter((id) => id !== 'tool-poisoning');
   for (const s of segments) {
-    const results = ctx.engine.scan(s.text, { direction, surface: 'llm', role: s.role, agent: ctx.agent.name });
+    const results = ctx.engine.scan(s.text, { direction, surface: 'llm', role: s.role, agent: ctx.agent.name }, which);
     const toRedact: Finding[] = [];
     for (const r of results) {
       if (r.error) {

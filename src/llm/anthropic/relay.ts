@@ -68,7 +68,18 @@ export async function relayMessagesStream(request: FastifyRequest, reply: Fastif
     ...r.headers,
   });
 
+  // Output counted so far. Counting is lazy: a token is at least one UTF-8 byte, so while
+  // `counted + bytes pending` stays within the cap nothing needs counting; tiktoken runs only when
+  // that bound passes it (a tiktoken call costs ~60 µs; most streams never get near their cap).
   let outputTokens = 0;
+  let pending = '';
+  let pendingBytes = 0;
+  const countPending = () => {
+    if (pending === '') return;
+    outputTokens += countTextTokens(st.model ?? '', pending, st.policy.doc.encodings);
+    pending = '';
+    pendingBytes = 0;
+  };
   const guard = new AnthropicStreamGuard({
     requestId: request.id,
     inspector: inspectorFor(r.inspect),
@@ -77,7 +88,10 @@ export async function relayMessagesStream(request: FastifyRequest, reply: Fastif
     // spend what no admission allowed, so the stream is cut there.
     onOutput: r.ticket
       ? (text) => {
-          outputTokens += countTextTokens(st.model ?? '', text, st.policy.doc.encodings);
+          pending += text;
+          pendingBytes += Buffer.byteLength(text);
+          if (outputTokens + pendingBytes <= r.maxOutputTokens) return undefined;
+          countPending();
           return outputTokens > r.maxOutputTokens
             ? deny('BUDGET_EXCEEDED', `the stream passed the ${r.maxOutputTokens} output tokens reserved for it`)
             : undefined;
@@ -91,6 +105,7 @@ export async function relayMessagesStream(request: FastifyRequest, reply: Fastif
   const usageSoFar = () => {
     const u = guard.usage.usage;
     if (guard.completed && u) return u;
+    countPending();
     // Cut short: what was reported, at least the prompt estimate and the output counted so far.
     return { ...(u ?? { inputTokens: r.promptTokens, outputTokens: 0 }), outputTokens: Math.max(u?.outputTokens ?? 0, outputTokens) };
   };
@@ -112,6 +127,7 @@ export async function relayMessagesStream(request: FastifyRequest, reply: Fastif
     if (r.abort.signal.aborted || raw.destroyed) {
       // The client went away; undici already aborted the upstream request.
       r.ticket?.release(guard.usage.usage);
+      if (!raw.socket?.destroyed) raw.socket?.destroy();
       return;
     }
     const fe = upstreamError(err);

@@ -55,7 +55,12 @@ export async function startAnthropicFirewall(opts: Partial<Omit<AppDeps, 'policy
     audits: () => logs.filter((l) => l.audit === true),
     async close() {
       holder.close();
-      await app.close();
+      const closing = app.close();
+      // Teardown only: an HTTP client may hold a pre-opened socket that never sends a request
+      // (seen after an aborted stream); fastify's idle-close leaves it to Node's 60 s headers
+      // timeout. Nothing is in flight once the tests are done, so drop every connection.
+      app.server.closeAllConnections();
+      await closing;
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -68,7 +68,7 @@ const msg = (content: Anthropic.MessageParam['content']) => [{ role: 'user' as c
 describe('POST /v1/messages — pass-through and auth', () => {
   it('answers a plain call through the SDK with the upstream text, sending the upstream its own key and the client\'s anthropic-version', async () => {
     stub.reply = { text: 'Hi there.' };
-    const m = await client(keys.bot.key, { headers: { 'anthropic-version': '2023-06-01' } }).messages.create({ model: 'claude-haiku-4-5', max_tokens: 50, messages: msg('Hello') });
+    const m = await client(keys.bot.key, { headers: { 'anthropic-version': '2023-06-01' } }).messages.create({ model: 'claude-haiku-4-5', max_tokens: 50, messages: msg('Hello there') });
     expect(m.content).toEqual([{ type: 'text', text: 'Hi there.' }]);
     const seen = stub.requests.at(-1)!;
     expect(seen.headers['x-api-key']).toBe(UPSTREAM_KEY);

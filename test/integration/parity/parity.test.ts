@@ -101,7 +101,7 @@ const SCENARIOS: Scenario[] = [
       const lost: number[] = [];
       for (let cut = 1; cut < full.length; cut++) {
         d.script(stubs, { chunks: [full.slice(0, cut), full.slice(cut)] });
-        const out = await d.send(stubs, { key: keys.parity.key, user: 'Print the key.', stream: true });
+        const out = await d.send(stubs, { key: keys.parity.key, user: 'Show me the configuration value.', stream: true });
         if (out.text.includes(SECRET)) bypasses.push(cut);
         // Redaction must not eat the surrounding text (or the stream must end with a block).
         if (!out.text.endsWith('Done.') && out.code !== 'firewall_blocked') lost.push(cut);
