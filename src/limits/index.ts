@@ -19,6 +19,7 @@ export { countRequestTokens, type LlmRoute } from './token-count.js';
 export { countTextTokens, encodingNameFor } from './encodings.js';
 export { maxOutputTokensOf, usageFromResponse, usageFromStreamEvent, DEFAULT_MAX_OUTPUT_TOKENS } from './usage.js';
 export { admitRequestFor, type AdmitInput } from './admit-request.js';
+export { OutputMeter, streamDeltaText } from './output-meter.js';
 export { findPrice } from './pricing.js';
 export { createAddressLimiter, type AddressLimiter, type AddressLimiterOptions, type AddressVerdict } from './address-limiter.js';
 export { StoreUnavailableError, type LimitStore } from './store.js';
