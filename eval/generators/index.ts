@@ -142,6 +142,25 @@ function datasheet(sheet: Sheet, files: FileSpec[], hashes: Map<FileSpec, string
   return lines.join('\n');
 }
 
+function index(files: FileSpec[], seed: string): string {
+  const lines = [
+    '# Project datasets',
+    '',
+    'Labeled sets this project generates itself (no row copied from any public dataset). Each folder has a `DATASHEET.md`: how it was made, counts, label meaning, licence (Apache-2.0), hashes, caveats.',
+    '',
+    `Regenerate (seed \`${seed}\`, byte-identical): \`npx tsx eval/generators/index.ts\`. Measure: \`npm run eval\` (see docs/eval.md).`,
+    '',
+    '| file | rows | attack | benign | datasheet |',
+    '|---|--:|--:|--:|---|',
+  ];
+  for (const f of files) {
+    const a = f.rows.filter((r) => r.label === 'attack').length;
+    lines.push(`| \`${f.folder}/${f.file}\` | ${f.rows.length} | ${a} | ${f.rows.length - a} | [${f.folder}](${f.folder}/DATASHEET.md) |`);
+  }
+  lines.push('', `Total: ${files.reduce((n, f) => n + f.rows.length, 0)} rows.`, '');
+  return lines.join('\n');
+}
+
 /** Writes all datasets and datasheets under `outDir`. */
 export function writeAll(outDir: string, seed = DEFAULT_SEED): FileSpec[] {
   const files = generateAll(seed);
@@ -155,6 +174,7 @@ export function writeAll(outDir: string, seed = DEFAULT_SEED): FileSpec[] {
     hashes.set(f, createHash('sha256').update(bytes).digest('hex'));
   }
   for (const s of SHEETS) writeFileSync(join(outDir, s.folder, 'DATASHEET.md'), datasheet(s, files.filter((f) => f.folder === s.folder), hashes, seed));
+  writeFileSync(join(outDir, 'README.md'), index(files, seed));
   return files;
 }
 
