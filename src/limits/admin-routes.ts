@@ -52,11 +52,22 @@ export const limitsAdminRoutes: FastifyPluginAsync<LimitsAdminOptions> = async (
   app.get('/admin/usage', async (req, reply) => {
     const started = performance.now();
     const policy = opts.policy();
-    const audit = (status: number, code?: string) => auditEvent(req.log as unknown as Logger, {
-      event: status === 200 ? 'admin.usage.read' : 'admin.usage.denied', requestId: String(req.id), route: '/admin/usage',
-      method: 'GET', decision: status === 200 ? 'allow' : status >= 500 ? 'error' : 'deny', code, status,
-      latencyMs: performance.now() - started, policyRevision: policy.revision, remoteAddress: req.ip,
-    });
+    const audit = (status: number, code?: string) => {
+      const decision = status === 200 ? 'allow' : status >= 500 ? 'error' : 'deny';
+      // Inside buildApp the app's own hook writes one audit event per request from `request.fw`:
+      // fill it in rather than writing a second event. Standalone, write the event here.
+      const st = (req as unknown as { fw?: { route: string; decision: string; code?: string } | null }).fw;
+      if (st) {
+        st.route = 'admin_usage';
+        st.decision = decision;
+        st.code = code;
+        return;
+      }
+      auditEvent(req.log as unknown as Logger, {
+        event: status === 200 ? 'admin.usage.read' : 'admin.usage.denied', requestId: String(req.id), route: 'admin_usage',
+        method: 'GET', decision, code, status, latencyMs: performance.now() - started, policyRevision: policy.revision, remoteAddress: req.ip,
+      });
+    };
     const verdict = opts.throttle ? await opts.throttle.check(req.ip) : undefined;
     if (verdict && !verdict.ok) {
       audit(429, 'firewall_auth_throttled');

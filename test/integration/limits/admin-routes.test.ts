@@ -2,13 +2,18 @@
  * `GET /admin/usage` on a real fastify server (127.0.0.1, port 0) with a real in-memory limiter
  * and a policy parsed by the policy module: admin-key checks (missing, agent key, wrong key,
  * right key), the per-agent filter, usage rows after admissions, the store-down 503, and the
- * address throttle on repeated failures. Closes the server in teardown.
+ * address throttle on repeated failures; and the plugin registered on the real `buildApp` app
+ * (the way the app factory should wire it), with one audit event per request. Closes the servers
+ * in teardown.
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
-import { parsePolicy, type CompiledPolicy } from '../../../src/policy/index.js';
+import { Writable } from 'node:stream';
+import { parsePolicy, PolicyHolder, type CompiledPolicy } from '../../../src/policy/index.js';
+import { createLogger } from '../../../src/audit/index.js';
+import { buildApp } from '../../../src/server/app.js';
 import { createLimiter, type FirewallLimiter } from '../../../src/limits/index.js';
 import { limitsAdminRoutes } from '../../../src/limits/admin-routes.js';
 
@@ -116,6 +121,33 @@ describe('GET /admin/usage with the store down', () => {
       const r = await app.inject({ method: 'GET', url: '/admin/usage', headers: { authorization: `Bearer ${ADMIN_KEY}` } });
       expect(r.statusCode).toBe(503);
       expect(r.json().error.code).toBe('firewall_store_unavailable');
+    } finally {
+      await app.close();
+      await limiter.close();
+    }
+  });
+});
+
+describe('GET /admin/usage registered on the buildApp app', () => {
+  it('answers through the firewall app and leaves exactly one audit event per request, naming the route and never the key', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    let text = '';
+    const stream = new Writable({ write(chunk: Buffer, _e, cb) { text += chunk.toString(); for (const l of chunk.toString().split('\n')) if (l.trim()) lines.push(JSON.parse(l)); cb(); } });
+    const logger = createLogger({ stream, level: 'info' });
+    const holder = PolicyHolder.of(parsePolicy(POLICY, 'admin-test.yaml'));
+    const limiter = await createLimiter({ metricsRegistry: new Registry(), env: {} });
+    const app = await buildApp({ policy: holder, logger, limiter });
+    await app.register(limitsAdminRoutes, { limiter, policy: () => holder.current() });
+    try {
+      const ok = await app.inject({ method: 'GET', url: '/admin/usage', headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+      expect(ok.statusCode).toBe(200);
+      expect(ok.headers['x-request-id']).toBeTruthy();
+      const bad = await app.inject({ method: 'GET', url: '/admin/usage', headers: { authorization: 'Bearer nope' } });
+      expect(bad.statusCode).toBe(401);
+      await new Promise((r) => setTimeout(r, 50));
+      const audits = lines.filter((l) => l.audit === true);
+      expect(audits.map((a) => [a.route, a.status, a.decision])).toEqual([['admin_usage', 200, 'allow'], ['admin_usage', 401, 'deny']]);
+      expect(text).not.toContain(ADMIN_KEY);
     } finally {
       await app.close();
       await limiter.close();
