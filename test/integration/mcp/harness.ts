@@ -104,7 +104,7 @@ export async function spawnWrapRaw(o: { policy: string; agent: string; server: s
   const exited = new Promise<{ code: number | null; stderr: string }>((r) => p.on('exit', (code) => r({ code, stderr: err })));
   return {
     send: (line) => { p.stdin.write(`${line}\n`); },
-    next: (ms = 10_000) => new Promise((resolve, reject) => {
+    next: (ms = 45_000) => new Promise((resolve, reject) => {
       const q = queue.shift();
       if (q) { resolve(q); return; }
       const t = setTimeout(() => reject(new Error(`no message within ${ms} ms; stderr:\n${err.slice(-1500)}`)), ms);

@@ -4,6 +4,7 @@
 // are blocked, secrets/PII in results are redacted, and a server's sampling request carrying an
 // injection never reaches the client. Starts one wrapper (and fixture server) per scenario.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CreateMessageRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
@@ -82,7 +83,10 @@ describe('rug-pull pins', () => {
     const approved = await run(process.execPath, [BIN, 'mcp', 'pins', 'approve', '--server', 'fixture', '--tool', 'add', '--policy', pol], { cwd: ROOT });
     expect(approved.stdout).toContain('approved 1 definition');
     // The running wrapper re-reads the pin file: the approved definition is usable again.
-    expect((await w.client.callTool({ name: 'add', arguments: { a: 2, b: 2 } })).content).toEqual([{ type: 'text', text: '4' }]);
+    const after = await w.client.callTool({ name: 'add', arguments: { a: 2, b: 2 } }).catch((e: Error) => {
+      throw new Error(`${e.message}\npins: ${readFileSync(`${tmp.dir}/rug-pins.json`, 'utf8')}\nstderr: ${w.stderr().slice(-3000)}`);
+    });
+    expect(after.content).toEqual([{ type: 'text', text: '4' }]);
   });
 });
 
