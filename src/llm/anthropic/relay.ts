@@ -10,13 +10,12 @@
 import { once } from 'node:events';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Dispatcher } from 'undici';
-import { deny, type Denial } from '../../errors.js';
+import { deny } from '../../errors.js';
 import { countTextTokens } from '../../limits/encodings.js';
 import { recordDenial } from '../../server/render.js';
 import { StreamInspector, type InspectContext } from '../inspect-stage.js';
 import type { LimitsTicket } from '../limits-stage.js';
 import { upstreamError } from '../upstream-client.js';
-import { canaryDenial } from './inspect.js';
 import { checkCalledTool } from './preflight.js';
 import { SseParser } from './sse.js';
 import { AnthropicStreamGuard, PASS_THROUGH, type ChannelInspector } from './stream-guard.js';
@@ -33,25 +32,9 @@ export interface MessagesStreamRelay {
   headers: Record<string, string>;
 }
 
-/**
- * The front end's StreamInspector plus a canary check per channel that looks across chunk
- * boundaries (the released text of a channel is searched with the previous canary-length tail).
- */
+/** The front end's StreamInspector (findings, redaction, canary across chunks, reversible restore). */
 function inspectorFor(ctx: InspectContext | undefined): ChannelInspector {
-  if (!ctx) return PASS_THROUGH;
-  const insp = new StreamInspector(ctx);
-  if (!ctx.canary) return insp;
-  const tails = new Map<string, string>();
-  const canary = ctx.canary;
-  const check = (ch: string, out: { release: string; denial?: Denial }) => {
-    if (out.denial) return out;
-    const window = (tails.get(ch) ?? '') + out.release;
-    const d = canaryDenial(ctx, window);
-    if (d) return { release: '', denial: d };
-    tails.set(ch, window.slice(-canary.length));
-    return out;
-  };
-  return { push: (ch, t) => check(ch, insp.push(ch, t)), end: (ch) => check(ch, insp.end(ch)) };
+  return ctx ? new StreamInspector(ctx) : PASS_THROUGH;
 }
 
 /** Relay the stream. Resolves when it ends (normally, blocked, failed or aborted). */
