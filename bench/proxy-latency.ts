@@ -11,12 +11,12 @@
  * Prints p50/p99 and the differences against direct, and the throughput ratio; writes JSON to
  * bench/results/.
  *
- *   npm run bench:proxy                 # 5 s per phase
- *   BENCH_SECONDS=3 npm run bench:proxy
+ *   npm run bench:proxy                 # 5 s per phase, median of 3 rounds (alternating order)
+ *   BENCH_SECONDS=3 BENCH_ROUNDS=1 npm run bench:proxy
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 // @ts-expect-error -- autocannon ships no type declarations
 import autocannon from 'autocannon';
@@ -24,6 +24,7 @@ import { generateKey } from '../src/auth/index.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = 32;
 
 // ---- child: the stub ---------------------------------------------------------------------
@@ -49,24 +50,47 @@ function waitForLine(child: ChildProcess, stream: 'stdout' | 'stderr', re: RegEx
   });
 }
 
+/** CPU time (user + system, ms) a process has used, from /proc (Linux); undefined elsewhere. */
+function cpuMsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime in 1/100 s (CLK_TCK 100)
+  } catch { return undefined; }
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-interface Phase { name: string; p50: number; p90: number; p99: number; rps: number; requests: number; errors: number; non2xx: number }
+interface Phase {
+  name: string; p50: number; p90: number; p99: number; rps: number; requests: number; errors: number; non2xx: number;
+  /** CPU ms per request spent in the firewall process (undefined for direct phases). */
+  firewallCpuMs?: number;
+  /** CPU ms per request spent in the stub process. */
+  stubCpuMs?: number;
+}
 
-async function load(name: string, url: string, key: string, body: string): Promise<Phase> {
+async function load(name: string, url: string, key: string, body: string, pids: { stub?: number; firewall?: number }): Promise<Phase> {
   const times: number[] = [];
+  const fw0 = cpuMsOf(pids.firewall);
+  const st0 = cpuMsOf(pids.stub);
   const instance = autocannon({
     url, method: 'POST', connections: CONNECTIONS, duration: SECONDS, body,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
   });
   instance.on('response', (_c: unknown, status: number, _bytes: number, ms: number) => { if (status < 300) times.push(ms); });
   const r = await instance;
+  const fw1 = cpuMsOf(pids.firewall);
+  const st1 = cpuMsOf(pids.stub);
   times.sort((a, b) => a - b);
+  const n = Math.max(1, r.requests.total);
   return {
     name,
+    firewallCpuMs: fw0 !== undefined && fw1 !== undefined ? (fw1 - fw0) / n : undefined,
+    stubCpuMs: st0 !== undefined && st1 !== undefined ? (st1 - st0) / n : undefined,
     p50: percentile(times, 50), p90: percentile(times, 90), p99: percentile(times, 99),
     rps: r.requests.average, requests: r.requests.total, errors: r.errors, non2xx: r.non2xx,
   };
@@ -114,37 +138,58 @@ if (!process.argv.includes('--stub')) {
     children.push(fwFull.child);
 
     const targets = [
-      ['direct', `${stubUrl}/chat/completions`],
-      ['firewall-bare', `${fwBare.url}/v1/chat/completions`],
-      ['firewall-full', `${fwFull.url}/v1/chat/completions`],
+      ['direct', `${stubUrl}/chat/completions`, undefined],
+      ['firewall-bare', `${fwBare.url}/v1/chat/completions`, fwBare.child.pid],
+      ['firewall-full', `${fwFull.url}/v1/chat/completions`, fwFull.child.pid],
     ] as const;
     // Warm up every path (JIT, pools, tiktoken, detector packs) before measuring.
     for (const [, url] of targets) for (const s of [false, true]) {
       const w = autocannon({ url, method: 'POST', connections: 8, amount: 400, body: body(s), headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` } });
       await w;
     }
-    const phases: Phase[] = [];
-    for (const stream of [false, true]) {
-      for (const [name, url] of targets) {
-        const p = await load(`${name}${stream ? ' (stream)' : ''}`, url, key, body(stream));
-        phases.push(p);
-        process.stderr.write(`  measured ${p.name}: p50 ${p.p50.toFixed(3)} ms, p99 ${p.p99.toFixed(3)} ms, ${p.rps.toFixed(0)} req/s\n`);
+    // Several rounds, alternating the order of the targets, and the median of each measure: the
+    // machine is shared, so a single phase can land on a noisy moment.
+    const rounds: Phase[][] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? targets : [...targets].reverse();
+      const phasesOfRound: Phase[] = [];
+      for (const stream of [false, true]) {
+        for (const [name, url, fwPid] of order) {
+          const p = await load(`${name}${stream ? ' (stream)' : ''}`, url, key, body(stream), { stub: stubChild.pid, firewall: fwPid });
+          phasesOfRound.push(p);
+          process.stderr.write(`  round ${round + 1}/${ROUNDS} ${p.name}: p50 ${p.p50.toFixed(3)} ms, p99 ${p.p99.toFixed(3)} ms, ${p.rps.toFixed(0)} req/s\n`);
+        }
       }
+      rounds.push(phasesOfRound);
     }
+    const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+    const phases: Phase[] = rounds[0].map((p0) => {
+      const same = rounds.map((r) => r.find((p) => p.name === p0.name)!);
+      return {
+        name: p0.name,
+        p50: median(same.map((p) => p.p50)), p90: median(same.map((p) => p.p90)), p99: median(same.map((p) => p.p99)),
+        rps: median(same.map((p) => p.rps)),
+        firewallCpuMs: same[0].firewallCpuMs === undefined ? undefined : median(same.map((p) => p.firewallCpuMs!)),
+        stubCpuMs: same[0].stubCpuMs === undefined ? undefined : median(same.map((p) => p.stubCpuMs!)),
+        requests: same.reduce((a, p) => a + p.requests, 0), errors: same.reduce((a, p) => a + p.errors, 0), non2xx: same.reduce((a, p) => a + p.non2xx, 0),
+      };
+    }).sort((a, b) => Number(a.name.includes('stream')) - Number(b.name.includes('stream')) || targets.findIndex(([n]) => a.name.startsWith(n)) - targets.findIndex(([n]) => b.name.startsWith(n)));
 
     const rows = phases.map((p) => {
       const direct = phases.find((d) => d.name === (p.name.includes('stream') ? 'direct (stream)' : 'direct'))!;
       return { ...p, addedP50: p.p50 - direct.p50, addedP99: p.p99 - direct.p99, throughputRatio: p.rps / direct.rps };
     });
     const f = (n: number) => n.toFixed(3).padStart(8);
-    console.log(`\nproxy latency — 4 KB chat request, ${CONNECTIONS} connections, ${SECONDS} s per phase, node ${process.version}, ${cpus().length} CPUs`);
-    console.log('phase                        p50 ms   p99 ms  +p50 ms  +p99 ms    req/s  ratio  errors');
+    console.log(`\nproxy latency — 4 KB chat request, ${CONNECTIONS} connections, ${SECONDS} s per phase, median of ${ROUNDS} rounds, node ${process.version}, ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)}`);
+    console.log('phase                        p50 ms   p99 ms  +p50 ms  +p99 ms    req/s  ratio  fw CPU ms/req  stub CPU ms/req  errors');
+    const c = (n: number | undefined) => (n === undefined ? '-' : n.toFixed(3)).padStart(13);
     for (const r of rows) {
-      console.log(`${r.name.padEnd(26)} ${f(r.p50)} ${f(r.p99)} ${f(r.addedP50)} ${f(r.addedP99)} ${r.rps.toFixed(0).padStart(8)}  ${r.throughputRatio.toFixed(2)}  ${r.errors + r.non2xx}`);
+      console.log(`${r.name.padEnd(26)} ${f(r.p50)} ${f(r.p99)} ${f(r.addedP50)} ${f(r.addedP99)} ${r.rps.toFixed(0).padStart(8)}  ${r.throughputRatio.toFixed(2)}  ${c(r.firewallCpuMs)}  ${c(r.stubCpuMs).padStart(15)}  ${r.errors + r.non2xx}`);
     }
+    console.log('(fw CPU ms/req: CPU time the firewall process used per request — independent of how busy the machine is)');
     mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
     const out = join(ROOT, 'bench/results', `proxy-latency-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, seconds: SECONDS, connections: CONNECTIONS, requestBytes: body(false).length, rows }, null, 2));
+    writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, loadAverage: loadavg(), rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, requestBytes: body(false).length, rows }, null, 2));
     console.log(`\nwritten ${out}`);
   } finally {
     for (const c of children.reverse()) await stop(c);

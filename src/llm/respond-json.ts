@@ -16,6 +16,9 @@ import type { LlmRoute } from './routes-meta.js';
 import { readBounded } from './upstream-error.js';
 import { upstreamError } from './upstream-client.js';
 
+/** Non-inspected answers up to this size are collected and written at once. */
+const SMALL_BODY = 256 << 10;
+
 /** Largest upstream body the firewall reads whole to inspect it. */
 export const MAX_INSPECTED_BODY = 64 << 20;
 
@@ -40,6 +43,19 @@ export async function relayJson(request: FastifyRequest, reply: FastifyReply, r:
   for (const h of PASS_HEADERS) { const v = res.headers[h]; if (typeof v === 'string') reply.header(h, v); }
   if (!needsResponseBody(request, r)) {
     const len = res.headers['content-length'];
+    // A small answer of known size is collected and written in one go (one syscall instead of a
+    // piped stream's several); anything else streams through. Bytes are unchanged either way.
+    if (typeof len === 'string' && Number(len) <= SMALL_BODY) {
+      try {
+        const buf = await readBounded(res.body, SMALL_BODY);
+        if (buf) return reply.header('content-length', String(buf.length)).send(buf);
+      } catch (err) {
+        if (request.raw.destroyed) return reply.hijack();
+        const fe = upstreamError(err);
+        request.server.fw.metrics.upstreamErrors.inc({ upstream: request.fw.upstream ?? 'unknown', kind: fe.kind });
+        return sendDenial(request, reply, { error: fe.entry, detail: fe.detail }, { decision: 'error' });
+      }
+    }
     if (typeof len === 'string') reply.header('content-length', len);
     return reply.send(res.body);
   }
