@@ -87,6 +87,20 @@ describe.skipIf(!redisTestsEnabled())('redis outage (LLMFW_SKIP_REDIS_TESTS=1 sk
     expect(await metric(registry, 'llmfw_store_failopen_total')).toBe(7);
   });
 
+  it('starts while Redis is down (fail closed: 503, no hang) and picks Redis up once it comes up', async () => {
+    await server.stop();
+    const t0 = performance.now();
+    const l = await createLimiter({ redisUrl: server.url, store: { keyPrefix: `llmfw:boot${++n}:`, failMode: 'closed' }, metricsRegistry: new Registry() });
+    open.push(l);
+    expect(performance.now() - t0).toBeLessThan(5_000); // waits for Redis at most ~2 s, then serves
+    const d = await l.admit(req({ requestsPerMinute: 1 }));
+    expect(!d.ok && d.denial.error.code).toBe('firewall_store_unavailable');
+    await server.start();
+    expect(await whenReady(l)).toBe(true);
+    expect((await l.admit(req({ requestsPerMinute: 1 }))).ok).toBe(true);
+    expect((await l.admit(req({ requestsPerMinute: 1 }))).ok).toBe(false);
+  });
+
   it('answers usage reports with an error while Redis is down instead of hanging', async () => {
     const { a } = await pair('closed');
     await server.stop();
