@@ -101,6 +101,52 @@ describe('inspect stage (real engine)', () => {
     expect(got.endsWith(' done')).toBe(true);
   });
 
+  it('a secret split across streamed Responses-API deltas is redacted in the deltas, the done event and the final response', async () => {
+    const secret = ghs();
+    const text = `key: ${secret} end`;
+    const at = text.indexOf(secret) + 11;
+    stub.set({ chunks: [text.slice(0, at), text.slice(at)] });
+    let deltas = '';
+    let doneText = '';
+    let finalText = '';
+    const raw: string[] = [];
+    for await (const e of await sdk(fw).responses.create({ model: 'gpt-4o-mini', input: 'hi', stream: true })) {
+      raw.push(JSON.stringify(e));
+      if (e.type === 'response.output_text.delta') deltas += e.delta;
+      if (e.type === 'response.output_text.done') doneText = e.text;
+      if (e.type === 'response.completed') finalText = e.response.output_text ?? (e.response.output[0] as any).content[0].text;
+    }
+    expect(raw.join('')).not.toContain(secret);
+    expect(deltas).toBe(doneText);
+    expect(finalText).toBe(doneText);
+    expect(deltas.startsWith('key: ') && deltas.endsWith(' end')).toBe(true);
+  });
+
+  it('a secret in a non-streamed Responses answer and in streamed completions is redacted', async () => {
+    const secret = ghs();
+    stub.set({ chunks: [`a ${secret.slice(0, 9)}`, `${secret.slice(9)} b`] });
+    const r = await sdk(fw).responses.create({ model: 'gpt-4o-mini', input: 'hi' });
+    expect(JSON.stringify(r)).not.toContain(secret);
+    let t = '';
+    for await (const c of await sdk(fw).completions.create({ model: 'gpt-4o-mini', prompt: 'hi', stream: true })) t += c.choices[0]?.text ?? '';
+    expect(t).not.toContain(secret);
+    expect(t.startsWith('a ') && t.endsWith(' b')).toBe(true);
+  });
+
+  it('a secret inside streamed and non-streamed tool-call arguments is redacted', async () => {
+    const secret = ghs();
+    stub.set({ toolCalls: [{ name: 'get_weather', arguments: `{"city":"Oslo","token":"${secret}"}` }] });
+    const r = await sdk(fw).chat.completions.create({ model: 'gpt-4o-mini', messages: user('hi') });
+    expect(r.choices[0].message.tool_calls?.[0]).toMatchObject({ function: { name: 'get_weather' } });
+    expect(JSON.stringify(r)).not.toContain(secret);
+    let args = '';
+    for await (const c of await sdk(fw).chat.completions.create({ model: 'gpt-4o-mini', messages: user('hi'), stream: true })) {
+      for (const tc of c.choices[0]?.delta?.tool_calls ?? []) args += tc.function?.arguments ?? '';
+    }
+    expect(args).not.toContain(secret);
+    expect(args.startsWith('{"city":"Oslo","token":"')).toBe(true);
+  });
+
   it('a canary token planted in the system prompt and echoed back blocks the answer', async () => {
     stub.set({ echo: 'system' });
     await expect(sdk(fw).chat.completions.create({ model: 'gpt-4o-mini', messages: user('hello there') }))
