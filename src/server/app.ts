@@ -13,6 +13,7 @@ import { createMetrics } from '../audit/index.js';
 import { ERRORS, FirewallError, deny } from '../errors.js';
 import { createUpstreamClients } from '../llm/upstream-client.js';
 import { llmRoutes } from '../llm/routes.js';
+import { anthropicRoutes } from '../llm/anthropic/routes.js';
 import type { TlsConfig } from '../policy/types.js';
 import { auditOnClose } from './audit-hook.js';
 import { healthRoutes } from './health.js';
@@ -132,6 +133,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes);
   await app.register(llmRoutes, { prefix: '/v1' });
+  // The Anthropic Messages front end (src/llm/anthropic): /v1/messages, count_tokens, and
+  // Anthropic-shaped /v1/models for requests carrying `anthropic-version`.
+  await app.register(anthropicRoutes, { prefix: '/v1' });
   // Close the pools only when this app created them (a caller may share its own between apps).
   if (!deps.upstreams) app.addHook('onClose', async () => { await shared.upstreams.close(); });
   return app;
