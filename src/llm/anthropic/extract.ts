@@ -23,6 +23,13 @@ export interface TextSegment {
 
 type Block = Record<string, unknown>;
 
+/**
+ * Block types that are a call of a named tool: the client's own tools (`tool_use`), Anthropic's
+ * server tools (`server_tool_use`) and tools of remote MCP servers the upstream calls itself
+ * (`mcp_tool_use`, the MCP connector). All are checked against the agent's tool allowlist.
+ */
+export const TOOL_CALL_BLOCK_TYPES: ReadonlySet<string> = new Set(['tool_use', 'server_tool_use', 'mcp_tool_use']);
+
 function jsonSegment(role: TextRole, pointer: string, holder: Block, key: string): TextSegment {
   return {
     role,
@@ -63,9 +70,11 @@ export function blockSegments(blocks: Block[], role: TextRole, pointer: string, 
         break;
       case 'tool_use':
       case 'server_tool_use':
+      case 'mcp_tool_use':
         out.push(jsonSegment('arguments', p, b, 'input'));
         break;
       case 'tool_result':
+      case 'mcp_tool_result':
         if (typeof b.content === 'string') out.push(stringSegment('tool', p, b, 'content'));
         else if (Array.isArray(b.content)) blockSegments(b.content as Block[], 'tool', `${p}/content`, out);
         break;
@@ -123,13 +132,13 @@ export function declaredToolNames(req: Pick<CountTokensRequest, 'tools' | 'tool_
   return names;
 }
 
-/** Names of the tools a non-streamed response calls (`tool_use` / `server_tool_use` blocks). */
+/** Names of the tools a non-streamed response calls (see {@link TOOL_CALL_BLOCK_TYPES}). */
 export function calledToolNames(message: unknown): string[] {
   const m = message as Block | null;
   if (!m || !Array.isArray(m.content)) return [];
   const names: string[] = [];
   for (const b of m.content as Block[]) {
-    if ((b.type === 'tool_use' || b.type === 'server_tool_use') && typeof b.name === 'string') names.push(b.name);
+    if (typeof b.type === 'string' && TOOL_CALL_BLOCK_TYPES.has(b.type)) names.push(typeof b.name === 'string' ? b.name : '');
   }
   return names;
 }

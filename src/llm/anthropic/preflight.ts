@@ -3,7 +3,8 @@
  * allowlist, and the tool allowlist on what the request declares (`tools[].name` — function and
  * server tools alike — and a `tool_choice` that forces a tool). With `onDisallowedTool: strip`,
  * disallowed tools are removed in place; a `tool_choice` forcing one of them is dropped, as the
- * OpenAI routes drop it.
+ * OpenAI routes drop it. A request using the MCP connector (`mcp_servers`) is refused when the
+ * agent has a tool allowlist.
  */
 import { deny, type Denial } from '../../errors.js';
 import type { CompiledAgent } from '../../policy/index.js';
@@ -20,6 +21,12 @@ export type AuthorizeOutcome = { ok: true; stripped: string[] } | { ok: false; d
 export function authorizeMessages(agent: CompiledAgent, body: CountTokensRequest): AuthorizeOutcome {
   if (!agent.modelAllowed(body.model)) return { ok: false, denial: deny('MODEL_NOT_ALLOWED', shown(body.model), { rules: [MODEL_RULE] }) };
   if (agent.doc.tools === undefined) return { ok: true, stripped: [] };
+  // The MCP connector (`mcp_servers`) lets the upstream call tools of remote MCP servers that no
+  // request field names, so no allowlist can be checked up front: with an allowlist, refuse it.
+  // (Their calls would also be stopped in the answer, but only after the upstream ran them.)
+  if (Array.isArray(body.mcp_servers) && body.mcp_servers.length > 0) {
+    return { ok: false, denial: deny('TOOL_NOT_ALLOWED', 'mcp_servers (remote MCP tools cannot be checked against the allowlist)', { rules: [TOOL_RULE] }) };
+  }
   const bad = declaredToolNames(body).filter((n) => !agent.toolAllowed(n));
   if (bad.length === 0) return { ok: true, stripped: [] };
   if (agent.doc.onDisallowedTool === 'block') return { ok: false, denial: deny('TOOL_NOT_ALLOWED', shown(bad[0]!), { rules: [TOOL_RULE] }) };

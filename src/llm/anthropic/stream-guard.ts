@@ -7,7 +7,8 @@
  *   `input_json_delta` tool-argument pieces), so a secret split across deltas is still caught;
  *   only the tail a pattern could still complete is held back, and released (scanned) at
  *   `content_block_stop`;
- * - a `tool_use` block naming a tool outside the agent's allowlist ends the stream before its name
+ * - a tool call block (`tool_use`, `server_tool_use`, `mcp_tool_use`) naming a tool outside the
+ *   agent's allowlist ends the stream before its name
  *   or arguments reach the client;
  * - a block decision, an output cap reached, or an upstream `error` event ends the stream with one
  *   well-formed Anthropic `error` event (Anthropic streams have no other terminator).
@@ -17,6 +18,7 @@
  */
 import { deny, type Denial } from '../../errors.js';
 import { ANTHROPIC_ERROR_TYPES, anthropicErrorBody } from './errors.js';
+import { TOOL_CALL_BLOCK_TYPES } from './extract.js';
 import { frameEvent, frameRaw, type SseEvent } from './sse.js';
 import { StreamUsage } from './usage.js';
 
@@ -141,8 +143,9 @@ export class AnthropicStreamGuard {
   #blockStart(ev: SseEvent, e: Ev): string {
     const cb = e.content_block ?? {};
     const idx = typeof e.index === 'number' ? e.index : -1;
-    if (cb.type === 'tool_use' || cb.type === 'server_tool_use') {
-      const d = typeof cb.name === 'string' ? this.#opts.checkTool(cb.name) : deny('UPSTREAM_BAD_RESPONSE', 'a tool_use block without a name');
+    const toolCall = typeof cb.type === 'string' && TOOL_CALL_BLOCK_TYPES.has(cb.type);
+    if (toolCall) {
+      const d = typeof cb.name === 'string' ? this.#opts.checkTool(cb.name) : deny('UPSTREAM_BAD_RESPONSE', 'a tool call block without a name');
       if (d) return this.#deny(d);
     }
     let deltaType = '';
@@ -153,7 +156,7 @@ export class AnthropicStreamGuard {
     } else if (cb.type === 'thinking') {
       deltaType = 'thinking_delta';
       if (typeof cb.thinking === 'string') initial = cb.thinking;
-    } else if (cb.type === 'tool_use' || cb.type === 'server_tool_use') {
+    } else if (toolCall) {
       deltaType = 'input_json_delta';
       // Arguments arrive as input_json_delta; a non-empty initial input is not streamed, so it
       // is scanned whole as the first piece.

@@ -19,6 +19,8 @@ export const TEXT_BLOCK_TYPES: ReadonlySet<string> = new Set([
   'search_result',
   'thinking',
   'server_tool_use',
+  'mcp_tool_use',
+  'mcp_tool_result',
   'web_search_tool_result',
   'web_fetch_tool_result',
 ]);
@@ -62,8 +64,8 @@ function checkBlocks(blocks: unknown, pointer: string, depth = 0): Check {
       return bad(`${p}/type`, `a known content block type (got an unknown one the firewall cannot inspect)`);
     }
     if (b.type === 'text' && typeof b.text !== 'string') return bad(`${p}/text`, 'a string');
-    if (b.type === 'tool_use' && typeof b.name !== 'string') return bad(`${p}/name`, 'a string');
-    if (b.type === 'tool_result' && b.content !== undefined && typeof b.content !== 'string') {
+    if ((b.type === 'tool_use' || b.type === 'server_tool_use' || b.type === 'mcp_tool_use') && typeof b.name !== 'string') return bad(`${p}/name`, 'a string');
+    if ((b.type === 'tool_result' || b.type === 'mcp_tool_result') && b.content !== undefined && typeof b.content !== 'string') {
       // Nested blocks in a tool result: one level, as the API allows.
       if (depth > 0) return bad(`${p}/content`, 'no nested tool results');
       const r = checkBlocks(b.content, `${p}/content`, depth + 1);
@@ -120,6 +122,7 @@ export function checkMessagesAndRest(body: Record<string, unknown>): { ok: true 
     if (tc.type === 'tool' && typeof tc.name !== 'string') return bad('/tool_choice/name', 'a string');
   }
   if (body.stream !== undefined && typeof body.stream !== 'boolean') return bad('/stream', 'a boolean');
+  if (body.mcp_servers !== undefined && !Array.isArray(body.mcp_servers)) return bad('/mcp_servers', 'an array');
   return { ok: true };
 }
 

@@ -45,6 +45,12 @@ describe('authorizeMessages', () => {
     expect(only.tool_choice).toBeUndefined();
   });
 
+  it('refuses the MCP connector (mcp_servers) for an agent with a tool allowlist, whose remote tools cannot be checked up front', () => {
+    const r = authorizeMessages(agent('strict'), req({ mcp_servers: [{ type: 'url', url: 'https://mcp.example/sse', name: 'x' }] }));
+    expect(r).toMatchObject({ ok: false, denial: { error: { code: 'firewall_tool_not_allowed' } } });
+    expect(authorizeMessages(agent('anytool'), req({ mcp_servers: [{ type: 'url', url: 'https://mcp.example/sse', name: 'x' }] })).ok).toBe(true);
+  });
+
   it('lets any tool through for an agent without a tools list, and checks called tools the same way', () => {
     expect(authorizeMessages(agent('anytool'), req({ tools: [tool('anything')] }))).toEqual({ ok: true, stripped: [] });
     expect(checkCalledTool(agent('anytool'), 'anything')).toBeUndefined();

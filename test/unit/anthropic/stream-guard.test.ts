@@ -125,6 +125,17 @@ describe('AnthropicStreamGuard', () => {
     expect(err.error).toMatchObject({ code: 'firewall_tool_not_allowed', type: 'permission_error' });
   });
 
+  it('checks mcp_tool_use blocks (MCP connector) against the allowlist like tool_use', () => {
+    const e = (data: Record<string, unknown>): SseEvent => ({ event: String(data.type), data: JSON.stringify(data), json: data });
+    const { events } = run({ text: ['ok'] }, {
+      allowed: (n) => n !== 'delete_repo',
+      truncateAt: 5, // message_start, ping, text block start, one delta, text block stop
+      raw: [e({ type: 'content_block_start', index: 1, content_block: { type: 'mcp_tool_use', id: 'm1', name: 'delete_repo', server_name: 'gh', input: {} } })],
+    });
+    expect((events.at(-1)!.json as { error: { code: string } }).error.code).toBe('firewall_tool_not_allowed');
+    expect(events.some((x) => x.event === 'content_block_start' && x.data.includes('mcp_tool_use'))).toBe(false);
+  });
+
   it('ends the stream with the hook denial when the output hook refuses (budget reached mid-stream)', () => {
     let seen = 0;
     const { events, guard } = run({ text: ['aaaa', 'bbbb', 'cccc'] }, { onOutput: (t) => ((seen += t.length) > 6 ? deny('BUDGET_EXCEEDED', 'day tokens') : undefined) });

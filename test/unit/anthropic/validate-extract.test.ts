@@ -85,6 +85,16 @@ describe('requestSegments', () => {
     expect(() => segs[3]!.apply('{"city":')).toThrow();
   });
 
+  it('reads MCP connector history: mcp_tool_use input as arguments and mcp_tool_result content as tool output', () => {
+    const b = { ...base, messages: [{ role: 'assistant', content: [
+      { type: 'mcp_tool_use', id: 'm1', name: 'fetch', server_name: 's', input: { url: 'u' } },
+      { type: 'mcp_tool_result', tool_use_id: 'm1', is_error: false, content: [{ type: 'text', text: 'page text' }] },
+    ] }] };
+    expect(validateMessagesRequest(b).ok).toBe(true);
+    expect(requestSegments(b as never).map((s) => [s.role, s.text])).toEqual([['arguments', '{"url":"u"}'], ['tool', 'page text']]);
+    expect(calledToolNames({ content: b.messages[0]!.content })).toEqual(['fetch']);
+  });
+
   it('reads a string system prompt as one system segment', () => {
     const segs = requestSegments({ ...base, system: 'sys' } as never);
     expect(segs[0]).toMatchObject({ role: 'system', text: 'sys' });
