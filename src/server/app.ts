@@ -63,7 +63,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const https = httpsOptions(server.tls);
   const app = Fastify({
-    logger: false, // we write our own audit events; fastify's per-request logs would double them
+    // app.log / request.log are our logger (plugins such as the MCP gateway log through them);
+    // fastify's own per-request lines are off: the audit event is the one line per request.
+    loggerInstance: deps.logger,
+    disableRequestLogging: true,
     genReqId: requestIdOf,
     requestIdHeader: false,
     bodyLimit: server.bodyLimit,
