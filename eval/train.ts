@@ -8,6 +8,7 @@
  * id except for templated sources (BIPIA by attack, PromptInject by attack), plus whole held-out
  * files (promptmap, XSTest). Validation rows are never trained on; Platt calibration
  * is fitted on them and the reported figures are theirs.
+ * Long attack rows whose source names the insertion point (BIPIA) contribute that window only.
  * Model: logistic regression over hashed char 3–5-grams + word 1–2-grams (2^18 buckets),
  * AdaGrad, L2, balanced class weights, seeded shuffling — same data, same file.
  */
@@ -31,6 +32,10 @@ const STRIDE = 512;
 const L2 = Number(arg('--l2', '1e-6'));
 const LR = Number(arg('--lr', '0.2'));
 const TARGET_FPR = Number(arg('--target-fpr', '0.015'));
+const DOC_WEIGHT = Number(arg('--doc-weight', '8'));
+const NO_BIPIA_ATTACKS = argv.includes('--no-bipia-attacks');
+const ATTACK_WINDOW = argv.includes('--attack-window');
+const CONTRASTIVE = !argv.includes('--no-contrastive');
 
 interface Sample { idx: Int32Array; val: Float32Array; y: number; w: number }
 
@@ -46,12 +51,16 @@ function toSample(text: string, y: number, w: number): Sample {
 }
 
 /** Training samples of one row: short texts whole; long benign texts as windows; long attacks whole plus their head/tail windows. */
-function samplesOf(text: string, y: number, w: number): Sample[] {
+function samplesOf(text: string, y: number, w: number, subcategory = ''): Sample[] {
   const t = fold(text);
   if (t.length <= WINDOW) return [toSample(t, y, w)];
   const out: Sample[] = [];
   if (y === 1) {
-    out.push(toSample(t.slice(0, 4 * WINDOW), y, w));
+    // Where the source says where the attack was inserted (BIPIA), train on that window only:
+    // the whole document would teach the model that long e-mails and tables are attacks.
+    const at = subcategory.includes('insert_start') ? 0 : subcategory.includes('insert_end') ? t.length - WINDOW
+      : subcategory.includes('insert_middle') ? Math.floor((t.length - WINDOW) / 2) : -1;
+    out.push(at >= 0 && ATTACK_WINDOW ? toSample(t.slice(at, at + WINDOW), y, w) : toSample(t.slice(0, 4 * WINDOW), y, w));
   } else {
     const starts = [0, Math.floor((t.length - WINDOW) / 2), t.length - WINDOW];
     for (const s of starts) out.push(toSample(t.slice(s, s + WINDOW), y, w / starts.length * 1.5));
@@ -65,7 +74,16 @@ function main(): void {
   const gen = generateRows(SEED, 600).map((g): Row => ({ ...g, category: g.label === 'attack' ? 'generated' : 'benign', file: 'generated' }));
   const train: Row[] = [];
   const valid: Row[] = [];
-  for (const r of [...shared, ...gen]) (isValidation(r) ? valid : train).push(r);
+  for (const r of [...shared, ...gen]) {
+    if (isValidation(r)) valid.push(r);
+    // --no-bipia-attacks: BIPIA attack rows only validate (their documents dominate the signal).
+    else if (!(NO_BIPIA_ATTACKS && r.file.includes('bipia') && r.label === 'attack')) train.push(r);
+  }
+  // Contrastive negatives for BIPIA: the attack string of a row is found (as the prefix/suffix
+  // it shares with another row of the same attack category), and the row WITHOUT it becomes a
+  // benign document. Same document on both sides, so only the inserted instruction separates
+  // them; otherwise the model learns that e-mails and tables are attacks.
+  if (CONTRASTIVE) train.push(...contrastiveNegatives(train));
   const pos = train.filter((r) => r.label === 'attack').length;
   const neg = train.length - pos;
   // Balanced classes; hard negatives count double (false positives on them cost the most).
@@ -74,8 +92,12 @@ function main(): void {
   const samples: Sample[] = [];
   for (const r of train) {
     const y = r.label === 'attack' ? 1 : 0;
-    const w = y ? wPos : wNeg * (r.category === 'hard_negative' ? 2 : 1);
-    samples.push(...samplesOf(r.text, y, w));
+    // Hard negatives count double and clean retrieved documents (BIPIA contexts) much more:
+    // every attack row embeds such a document, so without this the model learns "an e-mail or
+    // a table is an attack" (validation FPR on clean contexts was 52 % before).
+    const docBoost = y === 0 && r.file.startsWith('B_indirect') ? DOC_WEIGHT : 1;
+    const w = y ? wPos : wNeg * (r.category === 'hard_negative' ? 2 : 1) * docBoost;
+    samples.push(...samplesOf(r.text, y, w, r.subcategory));
   }
   console.log(`train rows ${train.length} (${pos} attack / ${neg} benign) → ${samples.length} samples; validation rows ${valid.length}; ${((Date.now() - t0) / 1000).toFixed(1)}s`);
 
@@ -152,13 +174,58 @@ function main(): void {
   for (const [k, v] of [...per].sort()) console.log(`  ${k.padEnd(60)} ${v.hit}/${v.n} ${pct(v.hit, v.n)}`);
   console.log(`  recall ${pct(tp, p)} (${tp}/${p}), FPR ${pct(fp, n)} (${fp}/${n}); platt a=${a.toFixed(3)} b=${b.toFixed(3)}`);
   model.meta = {
-    trainedAt: 'deterministic (no timestamp, so retraining reproduces the file)', seed: SEED, epochs: EPOCHS, l2: L2, lr: LR, targetFpr: TARGET_FPR,
-    split: 'validation = sha256("llmfw-split-v1:" + group) < 0.2 (group = id; BIPIA/PromptInject by attack) + held-out files',
+    trainedAt: 'deterministic (no timestamp, so retraining reproduces the file)', seed: SEED, epochs: EPOCHS, l2: L2, lr: LR, targetFpr: TARGET_FPR, docWeight: DOC_WEIGHT,
+    split: 'validation = sha256("llmfw-split-v1:" + group) < 0.2 (group = id; BIPIA attacks/PromptInject by attack) + held-out files',
     heldOutFiles: HELD_OUT_FILES, trainRows: train.length, validationRows: valid.length,
     validation: { recall: tp / Math.max(1, p), fpr: fp / Math.max(1, n) },
   };
   writeFileSync(OUT, `${JSON.stringify(model)}\n`);
   console.log(`wrote ${OUT} (${(JSON.stringify(model).length / 1024).toFixed(0)} KB) in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+}
+
+/** Longest common prefix (or suffix) of a and b, cut back to a line boundary. */
+function commonEdge(a: string, b: string, suffix: boolean): string {
+  const n = Math.min(a.length, b.length);
+  let k = 0;
+  while (k < n && (suffix ? a[a.length - 1 - k] === b[b.length - 1 - k] : a[k] === b[k])) k++;
+  const edge = suffix ? a.slice(a.length - k) : a.slice(0, k);
+  const cut = suffix ? edge.indexOf('\n') : edge.lastIndexOf('\n');
+  if (cut < 0) return '';
+  return suffix ? edge.slice(cut + 1) : edge.slice(0, cut);
+}
+
+/** BIPIA training rows with their attack string removed, labelled benign (see main()). */
+function contrastiveNegatives(train: Row[]): Row[] {
+  const bipia = train.filter((r) => r.file.includes('bipia') && r.label === 'attack');
+  const attacks = new Set<string>();
+  const byCat = new Map<string, Row[]>();
+  for (const r of bipia) {
+    const parts = (r.subcategory ?? '').split('/');
+    const key = `${parts[1]}/${parts[2]}`;
+    const l = byCat.get(key) ?? [];
+    l.push(r);
+    byCat.set(key, l);
+  }
+  for (const [key, rows] of byCat) {
+    const pos = key.split('/')[1];
+    if (pos !== 'insert_start' && pos !== 'insert_end') continue;
+    for (let i = 0; i < rows.length; i++) {
+      for (let j = i + 1; j < Math.min(rows.length, i + 12); j++) {
+        const e = commonEdge(rows[i]!.text, rows[j]!.text, pos === 'insert_end').trim();
+        if (e.length >= 15 && e.length <= 1500) attacks.add(e);
+      }
+    }
+  }
+  const list = [...attacks].sort((a, b) => b.length - a.length);
+  const out: Row[] = [];
+  for (const r of bipia) {
+    const a = list.find((x) => r.text.includes(x));
+    if (!a) continue;
+    const clean = r.text.split(a).join('').split('\n\n\n').join('\n\n').trim();
+    if (clean.length > 40) out.push({ ...r, id: `${r.id}-clean`, text: clean, label: 'benign', category: 'benign' });
+  }
+  console.log(`contrastive: ${list.length} BIPIA attack strings recovered, ${out.length} clean documents added`);
+  return out;
 }
 
 main();

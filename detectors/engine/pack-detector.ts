@@ -126,6 +126,7 @@ export class PackDetector implements Detector {
   #keep(h: RawHit, context: ScanContext): boolean {
     const o = this.options;
     if (o.types && !o.types.has(h.rule.type)) return false;
+    if (h.rule.roles && !(context.role && h.rule.roles.includes(context.role))) return false;
     const dirs = o.directionOf?.(h.rule.id);
     return !dirs || dirs.includes(context.direction);
   }

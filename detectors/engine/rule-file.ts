@@ -41,6 +41,8 @@ export interface RuleSpec {
   /** Minimum Shannon entropy (bits/char) of the value. */
   entropy?: number;
   context?: ContextSpec;
+  /** Only for text in these roles (e.g. `document`, `tool`: retrieved content); all when absent. */
+  roles?: string[];
   examples: { tp: string[]; fp: string[] };
   /** File it came from (for messages). */
   file?: string;
@@ -101,6 +103,7 @@ export function toRuleSpec(raw: unknown, file?: string): RuleSpec {
     group: typeof r.group === 'number' ? r.group : 0,
     entropy: typeof r.entropy === 'number' ? r.entropy : undefined,
     context,
+    roles: r.roles === undefined ? undefined : strings(r.roles),
     examples: { tp: strings(ex.tp), fp: strings(ex.fp) },
     file,
   };

@@ -59,8 +59,8 @@ export function unitHash(s: string, salt = 'llmfw-split-v1'): number {
 /**
  * The documented split. A row is held out for validation when the hash of its GROUP falls
  * under 0.2. The group is the row id, except for templated sources where near-identical rows
- * would leak across a row-level split: BIPIA rows group by attack (the same attack string is
- * inserted into many contexts), PromptInject rows by attack, CyberSecEval by injection variant.
+ * would leak across a row-level split: BIPIA attack rows group by attack (the same attack string is
+ * inserted into many contexts; clean contexts split by id), PromptInject rows by attack, CyberSecEval by injection variant.
  * Whole sources listed in `HELD_OUT_FILES` are never trained on.
  */
 export const HELD_OUT_FILES = [
@@ -71,7 +71,7 @@ export const HELD_OUT_FILES = [
 /** Group key of a row for the split. */
 export function splitGroup(r: Row): string {
   const sub = r.subcategory ?? '';
-  if (r.file.includes('bipia')) return `bipia:${sub.split('/')[1] ?? sub}`;
+  if (r.file.includes('bipia') && r.label === 'attack') return `bipia:${sub.split('/')[1] ?? sub}`;
   if (r.file.includes('promptinject')) return `pi:${sub.split('/').slice(0, 2).join('/')}`;
   return r.id;
 }

@@ -2,7 +2,8 @@
  * Quick detection measurements on the shared datasets (rows NOT used for training, unless
  * `--all`): injection recall/FPR per file, secrets recall/FPR, PII entity recall per type, tool
  * poisoning. The eval harness (`npm run eval`) is the real gate; this is the detector author's
- * loop. Usage: `npx tsx eval/classifier/measure.ts [--data DIR] [--all] [--threshold 0.5] [--nlp]`
+ * loop. Usage: `npx tsx eval/classifier/measure.ts [--data DIR] [--all] [--threshold 0.5] [--nlp]
+ * [--only injection,secrets,pii,tools] [--benign-as-document]`
  */
 import { createEngine } from '../../detectors/engine/index.js';
 import type { ScanContext } from '../../detectors/engine/index.js';
@@ -14,6 +15,7 @@ const dir = arg('--data') ?? defaultDatasetsDir();
 const all = argv.includes('--all');
 const threshold = Number(arg('--threshold') ?? 0.5);
 const only = arg('--only');
+const benignAsDoc = argv.includes('--benign-as-document');
 const engine = createEngine({
   promptInjection: { threshold },
   pii: { entities: ['EMAIL', 'PHONE', 'CREDIT_CARD', 'IBAN', 'US_SSN', 'IP_ADDRESS', 'DATE_OF_BIRTH', 'PASSPORT', 'DRIVER_LICENSE', 'PERSON', 'LOCATION', 'ORGANIZATION'], nlp: argv.includes('--nlp') },
@@ -27,7 +29,10 @@ function injection(): void {
   let tp = 0, p = 0, fp = 0, n = 0;
   const t0 = performance.now();
   for (const r of rows) {
-    const ctx: ScanContext = { direction: 'request', surface: 'llm', role: r.category === 'indirect_injection' ? 'document' : 'user' };
+    // Retrieved content is scanned as `document`, whatever its label: B_indirect rows (attack and
+    // clean contexts alike), and C_benign too with --benign-as-document (worst case for role rules).
+    const doc = r.file.startsWith('B_indirect') || (benignAsDoc && r.file.startsWith('C_benign'));
+    const ctx: ScanContext = { direction: 'request', surface: 'llm', role: doc ? 'document' : 'user' };
     const [res] = engine.scan(r.text, ctx, ['prompt-injection']);
     const hit = res!.score >= threshold;
     const key = `${r.file} [${r.label === 'attack' ? 'recall' : 'FPR'}]`;

@@ -15,7 +15,7 @@ const DETECTOR_OF: Record<string, string> = {
   'prompt-injection': 'prompt-injection', pii: 'pii', secrets: 'secrets', 'tool-poisoning': 'tool-poisoning',
 };
 const engine = createEngine({ pii: { entities: REGEX_PII_TYPES }, promptInjection: { threshold: 0 } });
-const ctx = { direction: 'request' as const, surface: 'llm' as const };
+const ctx: { direction: 'request'; surface: 'llm'; role?: 'user' | 'document' | 'tool' | 'tool-description' } = { direction: 'request', surface: 'llm' };
 
 const packs = readdirSync(PACKS_DIR).filter((d) => statSync(join(PACKS_DIR, d)).isDirectory());
 
@@ -35,7 +35,9 @@ describe.each(packs)('pack %s', (pack) => {
 
   for (const rule of rules) {
     it.each(rule.examples.tp)(`${rule.id} fires on its true positive %#`, (text) => {
-      const [res] = engine.scan(text, ctx, [DETECTOR_OF[pack]!]);
+      // Role-restricted rules (retrieved content only) are checked in their first role.
+      const role = rule.roles?.[0] as typeof ctx['role'];
+      const [res] = engine.scan(text, role ? { ...ctx, role } : ctx, [DETECTOR_OF[pack]!]);
       expect(res!.findings.map((f) => f.rule)).toContain(rule.id);
     });
     it.each(rule.examples.fp)(`${rule.id}: false positive %# fires no rule of the pack`, (text) => {
