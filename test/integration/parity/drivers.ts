@@ -48,6 +48,8 @@ export interface Outcome {
 export interface Driver {
   script(s: Stubs, script: UpstreamScript): void;
   upstreamCalls(s: Stubs): number;
+  /** The body the upstream received last, as JSON text. */
+  lastUpstreamBody(s: Stubs): string;
   send(s: Stubs, t: Turn): Promise<Outcome>;
 }
 
@@ -69,6 +71,7 @@ function scriptOpenAi(s: Stubs, sc: UpstreamScript, leadEvents: number): void {
 const chat: Driver = {
   script: (s, sc) => scriptOpenAi(s, sc, 1),
   upstreamCalls: (s) => s.openai.requests.filter((r) => r.path === '/v1/chat/completions').length,
+  lastUpstreamBody: (s) => s.openai.requests.at(-1)?.body.toString('utf8') ?? '',
   async send(s, t) {
     const client = new OpenAI({ apiKey: t.key, baseURL: s.fw.baseURL, maxRetries: 0, timeout: 10_000 });
     const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: 'user', content: t.user }];
@@ -101,6 +104,7 @@ const chat: Driver = {
 const responses: Driver = {
   script: (s, sc) => scriptOpenAi(s, sc, 2),
   upstreamCalls: (s) => s.openai.requests.filter((r) => r.path === '/v1/responses').length,
+  lastUpstreamBody: (s) => s.openai.requests.at(-1)?.body.toString('utf8') ?? '',
   async send(s, t) {
     const client = new OpenAI({ apiKey: t.key, baseURL: s.fw.baseURL, maxRetries: 0, timeout: 10_000 });
     const input: OpenAI.Responses.ResponseInput = [{ role: 'user', content: t.user }];
@@ -142,6 +146,7 @@ const messages: Driver = {
     };
   },
   upstreamCalls: (s) => s.anthropic.requests.filter((r) => r.url === '/v1/messages').length,
+  lastUpstreamBody: (s) => JSON.stringify(s.anthropic.requests.at(-1)?.body ?? null),
   async send(s, t) {
     const client = new Anthropic({ apiKey: t.key, baseURL: s.fw.origin, maxRetries: 0, timeout: 10_000 });
     const msgs: Anthropic.MessageParam[] = [{ role: 'user', content: t.user }];

@@ -94,6 +94,29 @@ const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'PII in a user message is redacted before it reaches the upstream (pii: redact)',
+    async run(d) {
+      d.script(stubs, { chunks: ['Noted.'] });
+      const before = d.upstreamCalls(stubs);
+      const out = await d.send(stubs, { key: keys.parity.key, user: 'Please email the report to jane.doe@example.com today.', stream: false });
+      expect(out.code).toBeUndefined();
+      expect(d.upstreamCalls(stubs)).toBe(before + 1);
+      const sent = d.lastUpstreamBody(stubs);
+      expect(sent).not.toContain('jane.doe@example.com');
+      expect(sent).toContain('Please email the report to');
+    },
+  },
+  {
+    name: 'a secret inside a tool result is blocked before the upstream (secrets: block)',
+    async run(d) {
+      d.script(stubs, { chunks: ['ok'] });
+      const before = d.upstreamCalls(stubs);
+      const out = await d.send(stubs, { key: keys.parity.key, user: 'What does the config say?', toolResult: `aws_access_key_id = ${SECRET}`, stream: false });
+      expect(out).toMatchObject({ status: 403, code: 'firewall_blocked' });
+      expect(d.upstreamCalls(stubs)).toBe(before);
+    },
+  },
+  {
     name: 'a secret split across two stream chunks never reaches the client, at every split point',
     async run(d) {
       const full = `Here it is: ${SECRET} Done.`;
