@@ -1,0 +1,100 @@
+// Covers: how the LLM front end drives the Limiter contract, with a small recording fake in place
+// of the real limiter (the real one is exercised in stages.test.ts): admit before forwarding with
+// the counted prompt and the client's max_tokens; exactly one settle with the upstream's usage
+// (JSON and stream); exactly one release when the upstream fails or the client aborts; a 503
+// store-unavailable denial and the limiter's headers passed through to the client.
+// Starts: the upstream stub and the firewall on 127.0.0.1:0.
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { deny } from '../../../src/errors.js';
+import type { AdmitRequest, Limiter, Reservation, Usage } from '../../../src/limits/types.js';
+import { startUpstreamStub, type UpstreamStub } from '../../helpers/upstream-stub.js';
+import { startFirewall, until, type TestFirewall } from '../../helpers/firewall.js';
+import { keysFor, policyYaml } from '../../helpers/policies.js';
+
+class RecordingLimiter implements Limiter {
+  admits: AdmitRequest[] = [];
+  settles: Array<{ r: Reservation; u: Usage }> = [];
+  releases: Reservation[] = [];
+  refuse: 'store' | undefined;
+  async admit(req: AdmitRequest) {
+    this.admits.push(req);
+    if (this.refuse === 'store') return { ok: false as const, denial: deny('STORE_UNAVAILABLE', undefined, { retryAfter: 2 }), headers: { 'x-ratelimit-limit-requests': '10' } };
+    return { ok: true as const, reservation: { id: `r${this.admits.length}`, reservedTokens: 100, reservedUsd: 0 }, headers: { 'x-ratelimit-remaining-requests': '9' } };
+  }
+  async settle(r: Reservation, u: Usage) { this.settles.push({ r, u }); }
+  async release(r: Reservation) { this.releases.push(r); }
+  async admitToolCall() { return { ok: true as const }; }
+  async close() {}
+}
+
+const keys = keysFor('bot');
+let stub: UpstreamStub;
+let fw: TestFirewall;
+let limiter: RecordingLimiter;
+let client: OpenAI;
+const user = [{ role: 'user' as const, content: 'count these words please' }];
+
+beforeAll(async () => {
+  stub = await startUpstreamStub();
+  limiter = new RecordingLimiter();
+  fw = await startFirewall({ env: { FW_TEST_UPSTREAM_KEY: 'sk-up' }, limiter, policy: policyYaml(stub.url, `  bot:
+    keys: ["${keys.bot.hash}"]
+    models: ["gpt-4o-mini"]
+    limits: { requestsPerMinute: 10 }`).replace('headersMs: 2000', 'headersMs: 300') });
+  client = new OpenAI({ baseURL: fw.baseURL, apiKey: keys.bot.key, maxRetries: 0 });
+});
+afterAll(async () => { await fw?.close(); await stub?.close(); });
+beforeEach(() => {
+  stub.reset();
+  Object.assign(limiter, { admits: [], settles: [], releases: [], refuse: undefined });
+});
+
+describe('limiter calls', () => {
+  it('admits with the counted prompt and max_tokens, then settles once with the upstream usage', async () => {
+    stub.set({ usage: { input: 11, output: 7 } });
+    const res = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: user, max_tokens: 50 }).withResponse();
+    expect(res.response.headers.get('x-ratelimit-remaining-requests')).toBe('9');
+    expect(limiter.admits[0]).toMatchObject({ agent: 'bot', model: 'gpt-4o-mini', maxOutputTokens: 50, limits: { requestsPerMinute: 10 } });
+    expect(limiter.admits[0].promptTokens).toBeGreaterThan(3);
+    await until(() => limiter.settles.length === 1);
+    expect(limiter.settles[0].u).toMatchObject({ inputTokens: 11, outputTokens: 7 });
+    expect(limiter.releases).toHaveLength(0);
+  });
+
+  it('a stream settles once with the usage from the final chunk', async () => {
+    stub.set({ usage: { input: 5, output: 3 } });
+    for await (const _c of await client.chat.completions.create({ model: 'gpt-4o-mini', messages: user, stream: true })) { /* drain */ }
+    await until(() => limiter.settles.length === 1);
+    expect(limiter.settles[0].u).toMatchObject({ inputTokens: 5, outputTokens: 3 });
+  });
+
+  it('an upstream failure releases the reservation exactly once', async () => {
+    stub.set({ failure: { kind: 'status', status: 500 } });
+    await expect(client.chat.completions.create({ model: 'gpt-4o-mini', messages: user })).rejects.toMatchObject({ status: 500 });
+    stub.set({ failure: { kind: 'hang' } });
+    await expect(client.chat.completions.create({ model: 'gpt-4o-mini', messages: user })).rejects.toMatchObject({ status: 504 });
+    await until(() => limiter.releases.length === 2);
+    expect(limiter.settles).toHaveLength(0);
+  });
+
+  it('a client abort mid-stream releases the reservation', async () => {
+    stub.set({ chunks: ['a', 'b', 'c', 'd', 'e'], chunkDelayMs: 150 });
+    const ac = new AbortController();
+    const s = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: user, stream: true }, { signal: ac.signal });
+    await s[Symbol.asyncIterator]().next();
+    ac.abort();
+    await until(() => limiter.releases.length === 1);
+    expect(limiter.settles).toHaveLength(0);
+  });
+
+  it('a store-unavailable denial reaches the client as 503 with Retry-After and the limiter headers, upstream untouched', async () => {
+    limiter.refuse = 'store';
+    const res = await fetch(`${fw.baseURL}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${keys.bot.key}` }, body: JSON.stringify({ model: 'gpt-4o-mini', messages: user }) });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('2');
+    expect(res.headers.get('x-ratelimit-limit-requests')).toBe('10');
+    expect((await res.json()).error.code).toBe('firewall_store_unavailable');
+    expect(stub.requests).toHaveLength(0);
+  });
+});
