@@ -21,6 +21,7 @@ import { ARGUMENT_DETECTORS, RESULT_DETECTORS, scanJson, type ContentPolicy } fr
 import { denialToRpc, faultToRpc, isNotification, isRequest, isResponse, RPC } from './jsonrpc.js';
 import type { PinStore, ToolDefinition } from './pins.js';
 import { ToolRegistry } from './tool-registry.js';
+import { checkResult, type ResultCheck } from './result-check.js';
 
 /** Everything a guard needs for one session. */
 export interface GuardOptions {
@@ -49,8 +50,7 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-type Msg = Record<string, any>;
-type ResultCheck = { result: Msg; decision: 'allow' | 'flag' | 'redact'; rules: string[] } | { denial: Denial }; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Msg = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const PASS_THROUGH = new Set(['initialize', 'ping', 'logging/setLevel', 'resources/templates/list', 'resources/unsubscribe']);
 const SERVER_REQUESTS = new Set(['sampling/createMessage', 'elicitation/create', 'roots/list', 'ping']);
@@ -378,37 +378,10 @@ export class McpGuard {
     this.#o.toClient(m as JSONRPCMessage);
   }
 
-  async #checkResult(p: Pending, result: Msg): Promise<ResultCheck> {
-    const a = this.#o.access;
-    switch (p.method) {
-      case 'initialize': {
-        // Capabilities the firewall cannot police are not advertised (tasks: results out of band).
-        const { tasks: _t, ...caps } = (result.capabilities ?? {}) as Msg;
-        const r = { ...result, capabilities: caps };
-        this.#o.onInitialized?.(r);
-        return { result: r, decision: 'allow', rules: [] };
-      }
-      case 'tools/list': {
-        const allowed = filterListed<ToolDefinition & Record<string, unknown>>(result.tools, 'name', (n) => a.tool(n) !== undefined);
-        const shown = await this.#tools.admit(allowed);
-        if (result.nextCursor === undefined) this.#tools.complete = true;
-        this.#audit({ event: 'mcp.tools.listed', method: 'tools/list', decision: 'allow', detail: `${shown.length} of ${Array.isArray(result.tools) ? result.tools.length : 0} shown` });
-        return { result: { ...result, tools: shown }, decision: 'allow', rules: [] };
-      }
-      case 'resources/list':
-        return { result: { ...result, resources: filterListed(result.resources, 'uri', a.resourceAllowed) }, decision: 'allow', rules: [] };
-      case 'prompts/list':
-        return { result: { ...result, prompts: filterListed(result.prompts, 'name', a.promptAllowed) }, decision: 'allow', rules: [] };
-      case 'tools/call': case 'resources/read': case 'prompts/get': {
-        if (!this.#o.engine) return { result, decision: 'allow', rules: [] };
-        const v = scanJson(result, this.#content(), 'response', p.method === 'prompts/get' ? 'document' : 'tool', RESULT_DETECTORS);
-        if (v.decision === 'block') {
-          return { denial: v.detectorError ? deny('DETECTOR_FAILED', 'result', { rules: v.rules }) : deny('BLOCKED', `the result of ${p.tool ?? p.method}`, { rules: v.rules }) };
-        }
-        return { result: v.value as Msg, decision: v.decision === 'allow' ? 'allow' : v.decision, rules: v.rules };
-      }
-      default:
-        return { result, decision: 'allow', rules: [] };
-    }
+  #checkResult(p: Pending, result: Msg): Promise<ResultCheck> {
+    return checkResult(p.method, p.tool, result, {
+      access: this.#o.access, tools: this.#tools, content: this.#o.engine ? this.#content() : undefined,
+      onInitialized: this.#o.onInitialized, audit: (e) => this.#audit(e),
+    });
   }
 }

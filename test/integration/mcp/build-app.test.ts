@@ -34,6 +34,7 @@ beforeAll(async () => {
   const policy = parsePolicy(`
 version: 1
 upstreams: { openai: { baseUrl: "http://127.0.0.1:9/v1" } }
+detectors: { timeoutMs: 10000 }
 agents:
   files:
     keys: ["${key.hash}"]

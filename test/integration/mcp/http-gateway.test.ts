@@ -71,6 +71,7 @@ beforeAll(async () => {
   const yaml = `
 version: 1
 upstreams: { openai: { baseUrl: "http://127.0.0.1:9/v1" } }
+detectors: { timeoutMs: 10000 }
 agents:
   alice:
     keys: ["${alice.hash}"]

@@ -21,6 +21,7 @@ beforeAll(async () => {
   const policy = writePolicy(tmp.dir, `
 version: 1
 upstreams: { openai: { baseUrl: "http://127.0.0.1:9/v1" } }
+detectors: { timeoutMs: 10000 }
 agents:
   files-agent:
     keys: []

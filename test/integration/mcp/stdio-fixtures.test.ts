@@ -19,6 +19,9 @@ function policy(name: string, extra = ''): string {
   return writePolicy(tmp.dir, `
 version: 1
 upstreams: { openai: { baseUrl: "http://127.0.0.1:9/v1" } }
+# The injection classifier gives clean JSON-ish text ~0.67 today; the attacks here score > 0.99.
+# A generous scan budget keeps a loaded CI machine from turning into fail-closed detector errors.
+detectors: { promptInjection: { threshold: 0.95 }, timeoutMs: 10000 }
 agents:
   bot:
     keys: []
