@@ -7,7 +7,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deny } from '../../../src/errors.js';
-import type { AdmitRequest, Limiter, Reservation, Usage } from '../../../src/limits/types.js';
+import type { AdmitRequest, AdmitResult, Limiter, Reservation, Usage } from '../../../src/limits/types.js';
 import { startUpstreamStub, type UpstreamStub } from '../../helpers/upstream-stub.js';
 import { startFirewall, until, type TestFirewall } from '../../helpers/firewall.js';
 import { keysFor, policyYaml } from '../../helpers/policies.js';
@@ -17,7 +17,7 @@ class RecordingLimiter implements Limiter {
   settles: Array<{ r: Reservation; u: Usage }> = [];
   releases: Reservation[] = [];
   refuse: 'store' | undefined;
-  async admit(req: AdmitRequest) {
+  async admit(req: AdmitRequest): Promise<AdmitResult> {
     this.admits.push(req);
     if (this.refuse === 'store') return { ok: false as const, denial: deny('STORE_UNAVAILABLE', undefined, { retryAfter: 2 }), headers: { 'x-ratelimit-limit-requests': '10' } };
     return { ok: true as const, reservation: { id: `r${this.admits.length}`, reservedTokens: 100, reservedUsd: 0 }, headers: { 'x-ratelimit-remaining-requests': '9' } };
