@@ -108,7 +108,9 @@ export class CompiledPack {
     if (spec.validator && !VALIDATORS[spec.validator]!(value)) return undefined;
     if (spec.entropy !== undefined && shannonEntropy(value) < spec.entropy) return undefined;
     // Placeholder words inside a long random value (a PEM body) are chance, not a placeholder.
-    if (this.options.placeholderCheck && value.length <= 128 && isPlaceholder(value)) return undefined;
+    // Values found by context (a group after a key name) get the strict check; prefix-anchored
+    // provider tokens the loose one.
+    if (this.options.placeholderCheck && value.length <= 128 && isPlaceholder(value, spec.group === 0)) return undefined;
     let score = spec.score;
     if (spec.context) {
       const from = Math.max(0, start - spec.context.window);

@@ -60,13 +60,22 @@ export function shannonEntropy(v: string): number {
 /** Words that mark a value as a placeholder, not a credential. */
 const PLACEHOLDER_MARKERS = ['example', 'password', 'passw0rd', 'secret123', '...', '543210', '012345', '987654', 'xxxx', 'your_', 'your-', '<your', 'placeholder', 'changeme', 'dummy', 'sample', 'redacted', '****', '....', 'insert', 'replace', 'foobar', 'test_key', 'fake', '${', '{{', '%s', 'abcdef', '123456', '000000', 'aaaaaa'];
 
-/** True when the value looks like a placeholder (`sk-xxxx`, `<YOUR_KEY>`, `EXAMPLE`). */
-export function isPlaceholder(v: string): boolean {
+/** Markers that stay placeholders even after a provider prefix (`sk_live_xxxx`, `ghp_<token>`). */
+const LOOSE_MARKERS = ['xxxx', 'example', 'your_', 'your-', '<your', '<', '>', 'placeholder', 'redacted', '****', '...', 'insert', 'replace', 'dummy', 'fake', '${', '{{', 'changeme'];
+
+/**
+ * True when the value looks like a placeholder (`sk-xxxx`, `<YOUR_KEY>`, `EXAMPLE`). `loose` is
+ * for values behind a provider prefix, where the prefix is strong evidence: only explicit
+ * placeholder words and long single-character runs count, not digit sequences such as 123456
+ * that real tokens (and test fixtures) contain.
+ */
+export function isPlaceholder(v: string, loose = false): boolean {
   const l = v.toLowerCase();
-  for (const m of PLACEHOLDER_MARKERS) if (l.includes(m)) return true;
+  for (const m of loose ? LOOSE_MARKERS : PLACEHOLDER_MARKERS) if (l.includes(m)) return true;
   // A long run of one character: "sk-aaaaaaaa…".
+  const limit = loose ? 10 : 6;
   let run = 1;
-  for (let i = 1; i < l.length; i++) { run = l[i] === l[i - 1] ? run + 1 : 1; if (run >= 6) return true; }
+  for (let i = 1; i < l.length; i++) { run = l[i] === l[i - 1] ? run + 1 : 1; if (run >= limit) return true; }
   return false;
 }
 

@@ -51,9 +51,13 @@ function secrets(): void {
   const rows = loadRows(dir, 'E_secrets');
   let tp = 0, p = 0, fp = 0, n = 0, ent = 0, entHit = 0;
   const miss = new Map<string, number>();
+  const perFile = new Map<string, { n: number; hit: number }>();
   for (const r of rows) {
     const [res] = engine.scan(r.text, { direction: 'response', surface: 'llm' }, ['secrets']);
     const hit = res!.findings.length > 0;
+    const pf = perFile.get(`${r.file} [${r.label === 'attack' ? 'recall' : 'FPR'}]`) ?? { n: 0, hit: 0 };
+    pf.n++; if (hit) pf.hit++;
+    perFile.set(`${r.file} [${r.label === 'attack' ? 'recall' : 'FPR'}]`, pf);
     if (r.label === 'attack') {
       p++; if (hit) tp++; else miss.set(r.subcategory ?? r.file, (miss.get(r.subcategory ?? r.file) ?? 0) + 1);
       for (const e of r.entities ?? []) { ent++; if (res!.findings.some((f) => f.start < e.end && f.end > e.start)) entHit++; }
@@ -61,6 +65,7 @@ function secrets(): void {
   }
   console.log(`\n## secrets (${rows.length} rows, all used: nothing trained on them)`);
   console.log(`  row recall ${pct(tp, p)} (${tp}/${p})  entity recall ${pct(entHit, ent)} (${entHit}/${ent})  hard-negative FPR ${pct(fp, n)} (${fp}/${n})`);
+  for (const [k, v] of [...perFile].sort()) console.log(`  ${k.padEnd(60)} ${v.hit}/${v.n} ${pct(v.hit, v.n)}`);
   console.log(`  misses by subcategory: ${[...miss].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `${k}=${v}`).join(' ')}`);
 }
 
