@@ -11,6 +11,9 @@
  *    configurations run in rotating order for ROUNDS rounds; the report is the median p50/p99 of
  *    the rounds and the difference against "limits off".
  *
+ * 3. Under load: autocannon with 16 connections for BENCH_LOAD_SECONDS per configuration
+ *    (throughput and latency when requests overlap).
+ *
  * Needs `redis-server` on PATH (a private one is started on a free port and stopped at the end).
  *
  *   npm run bench:limits
@@ -21,6 +24,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
+// @ts-expect-error -- autocannon ships no type declarations
+import autocannon from 'autocannon';
 import { Pool } from 'undici';
 import { Registry } from 'prom-client';
 import { generateKey } from '../src/auth/index.js';
@@ -30,6 +35,7 @@ import { startRedis } from '../test/helpers/redis.js';
 const ROOT = join(import.meta.dirname, '..');
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 3);
 
 // ---- child: the stub ---------------------------------------------------------------------
 if (process.argv.includes('--stub')) {
@@ -130,6 +136,17 @@ async function serve(mode: 'off' | 'memory' | 'redis', policyFile: string, stubU
   return { child, url: m[1]! };
 }
 
+/** Under concurrency: autocannon, 16 connections, per-response hrtime latencies (float ms). */
+async function concurrent(url: string, key: string): Promise<{ rps: number; p50: number; p99: number; non2xx: number }> {
+  const times: number[] = [];
+  const instance = autocannon({ url: `${url}/v1/chat/completions`, method: 'POST', connections: 16, duration: LOAD_SECONDS,
+    body: JSON.stringify(BODY), headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` } });
+  instance.on('response', (_c: unknown, status: number, _b: number, ms: number) => { if (status < 300) times.push(ms); });
+  const r = await instance;
+  times.sort((a, b) => a - b);
+  return { rps: r.requests.average, p50: pct(times, 50), p99: pct(times, 99), non2xx: r.non2xx };
+}
+
 async function sequential(url: string, key: string, n: number): Promise<number[]> {
   const pool = new Pool(url, { connections: 1 });
   const body = JSON.stringify(BODY);
@@ -192,6 +209,8 @@ ${limits ? `    limits: ${JSON.stringify(LIMITS)}` : ''}
       rounds[c.name]!.p99.push(pct(t, 99));
     }
   }
+  const load: Record<string, Awaited<ReturnType<typeof concurrent>>> = {};
+  for (const c of configs) load[c.name] = await concurrent(c.fw.url, agent.key);
   const base = { p50: median(rounds['limits off']!.p50), p99: median(rounds['limits off']!.p99) };
   const proxy = configs.map((c) => {
     const p50 = median(rounds[c.name]!.p50);
@@ -205,11 +224,14 @@ ${limits ? `    limits: ${JSON.stringify(LIMITS)}` : ''}
   console.log(`\n## Through the proxy (sequential chat requests, ${REQUESTS} per config per round, median of ${ROUNDS} rounds)`);
   console.log('| config | p50 | p99 | added p50 vs limits off | added p99 |\n| --- | --- | --- | --- | --- |');
   for (const p of proxy) console.log(`| ${p.config} | ${p.p50.toFixed(3)} ms | ${p.p99.toFixed(3)} ms | ${p.addedP50.toFixed(3)} ms | ${p.addedP99.toFixed(3)} ms |`);
+  console.log(`\n## Under load (autocannon, 16 connections, ${LOAD_SECONDS} s per config, one round)`);
+  console.log('| config | req/s | p50 | p99 | non-2xx |\n| --- | --- | --- | --- | --- |');
+  for (const [name, v] of Object.entries(load)) console.log(`| ${name} | ${v.rps.toFixed(0)} | ${v.p50.toFixed(3)} ms | ${v.p99.toFixed(3)} ms | ${v.non2xx} |`);
   const redisAdded = proxy.find((p) => p.config === 'redis')!.addedP50;
   console.log(`\nTarget: Redis adds ≤ 0.5 ms p50 → ${redisAdded <= 0.5 ? 'met' : 'NOT met'} (${redisAdded.toFixed(3)} ms)`);
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   const out = join(ROOT, 'bench/results', `limits-latency-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(out, JSON.stringify({ node: process.version, loadavg: loadavg(), requests: REQUESTS, rounds: ROUNDS, direct: d, proxy, raw: rounds }, null, 2));
+  writeFileSync(out, JSON.stringify({ node: process.version, loadavg: loadavg(), requests: REQUESTS, rounds: ROUNDS, direct: d, proxy, load, raw: rounds }, null, 2));
   console.log(`results: ${out} (load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')})`);
 } finally {
   for (const c of children) c.kill('SIGTERM');

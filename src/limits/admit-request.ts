@@ -3,7 +3,7 @@
  * the front end makes one call: count the prompt, read the client's output cap (or the policy
  * default, or {@link DEFAULT_MAX_OUTPUT_TOKENS}), and collect agent, team and per-key limits.
  */
-import type { LimitsConfig } from '../policy/types.js';
+import type { LimitsConfig, PriceConfig } from '../policy/types.js';
 import type { AdmitRequest } from './types.js';
 import { countRequestTokens, type LlmRoute } from './token-count.js';
 import { DEFAULT_MAX_OUTPUT_TOKENS, maxOutputTokensOf } from './usage.js';
@@ -24,6 +24,8 @@ export interface AdmitInput {
   keyLimits?: LimitsConfig;
   /** `policy.doc.encodings`. */
   encodings?: Readonly<Record<string, string>>;
+  /** `policy.doc.pricing` (else the table the limiter was created with). */
+  pricing?: Readonly<Record<string, PriceConfig>>;
 }
 
 /** The `AdmitRequest` for one call. */
@@ -39,5 +41,6 @@ export function admitRequestFor(i: AdmitInput): AdmitRequest {
     limits,
     teamLimits: i.team ? i.teams?.[i.team]?.limits : undefined,
     keyLimits: i.keyId ? (i.keyLimits ?? limits.perKey) : undefined,
+    pricing: i.pricing,
   };
 }

@@ -58,7 +58,7 @@ export class StoreLimiter implements Limiter {
   async admit(req: AdmitRequest): Promise<AdmitResult> {
     const now = this.#o.clock();
     const scopes = scopesOf(req);
-    const price = findPrice(this.#o.pricing(), req.model);
+    const price = findPrice(req.pricing ?? this.#o.pricing(), req.model);
     if (!price && needsPrice(scopes)) {
       this.#o.metrics.denied.inc({ code: 'firewall_model_price_unknown' });
       return { ok: false, denial: deny('PRICE_UNKNOWN', req.model), headers: {} };

@@ -3,7 +3,7 @@
  * `settle` after; stores implement the counting (in memory, or Redis with one Lua round trip).
  */
 import type { Denial } from '../errors.js';
-import type { LimitsConfig } from '../policy/types.js';
+import type { LimitsConfig, PriceConfig } from '../policy/types.js';
 
 /** Actual usage of one call, as reported by the upstream or counted. */
 export interface Usage {
@@ -31,6 +31,11 @@ export interface AdmitRequest {
   teamLimits?: LimitsConfig;
   /** Limits on this key alone (`limits.perKey` of the agent). Needs `keyId`. */
   keyLimits?: LimitsConfig;
+  /**
+   * The price table of the policy this request runs under (`policy.doc.pricing`); overrides the
+   * table the limiter was created with, so a hot reload of prices applies at once.
+   */
+  pricing?: Readonly<Record<string, PriceConfig>>;
 }
 
 /** A held reservation; settle or release it exactly once. */

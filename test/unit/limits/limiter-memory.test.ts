@@ -225,3 +225,14 @@ describe('per-key limits from the policy', () => {
     expect(!agentCap.ok && agentCap.denial.detail).toMatch(/^agent bot reached its limit of 3 requests per minute/);
   });
 });
+
+describe('prices from the request', () => {
+  it('uses the price table carried by the request (the current policy) over the one the limiter was created with', async () => {
+    const { l } = await make({});
+    const limits = { budgets: [{ window: 'day' as const, usd: 1 }] };
+    const noPrice = await l.admit(req({ limits }));
+    expect(!noPrice.ok && noPrice.denial.error.code).toBe('firewall_model_price_unknown');
+    const priced = await l.admit(req({ limits, pricing: { 'gpt-4o-mini': { input: 0.15, output: 0.6 } } }));
+    expect(priced.ok && priced.reservation.reservedUsd).toBeCloseTo((100 * 0.15 + 100 * 0.6) / 1e6, 12);
+  });
+});
