@@ -88,7 +88,8 @@ export function runStdioWrap(o: WrapOptions): Promise<number> {
       },
       exit: (reason, code) => {
         guard.serverGone(reason);
-        o.audit({ event: 'mcp.server.fault', agent: o.agent, server: o.server, decision: 'error', detail: reason });
+        // After the client hung up, the server exiting is the normal end, not a fault.
+        if (!(clientClosed && code === 0)) o.audit({ event: 'mcp.server.fault', agent: o.agent, server: o.server, decision: 'error', detail: reason });
         if (!clientClosed) o.log(`llm-firewall mcp wrap: the MCP server ${o.server} ${reason}; exiting`);
         finish(clientClosed && code === 0 ? 0 : 1);
       },

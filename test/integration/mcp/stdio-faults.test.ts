@@ -54,7 +54,7 @@ describe('stdio wrap faults', () => {
     const end = await w.exited;
     expect(end.code).toBe(1);
     expect(end.stderr).toContain('the MCP server fixture exited with code 3; exiting');
-  });
+  }, 120_000); // two process startups and a deliberate timeout, on a shared 2-core machine
 
   it('answers pending requests and exits 1 with a message when the server command does not exist', async () => {
     const w = await spawnWrapRaw({ policy: pol, agent: 'bot', server: 'fixture', serverArgv: ['/nonexistent/mcp-server-binary'] });
