@@ -15,6 +15,7 @@ import { ScanInput } from './scan-input.js';
 import { MemoryVault, redactText } from './redact.js';
 import { EngineStreamScanner } from './stream.js';
 import { NlpPiiDetector, NLP_TYPES } from './nlp-pii.js';
+import { clearEncodeCache } from './re2-seam.js';
 
 /** Where the built-in packs live. */
 export const PACKS_DIR = fileURLToPath(new URL('../packs/', import.meta.url));
@@ -121,6 +122,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
         results.push({ detector: id, score: 1, findings: [], error: `detector failed: ${(err as Error).message}` });
       }
     }
+    clearEncodeCache();
     return results;
   }
 

@@ -65,6 +65,11 @@ export interface Re2Match {
 interface Encoded { text: string; buf: Buffer; /** byte offset → UTF-16 offset; null when ASCII (identical). */ map: Int32Array | null }
 let lastEncoded: Encoded | undefined;
 
+/** Drop the cached buffer (the engine calls this after each scan so no request text lingers). */
+export function clearEncodeCache(): void {
+  lastEncoded = undefined;
+}
+
 /** The UTF-8 bytes of `text` and the byte → UTF-16 offset map (cached for the last text). */
 export function encode(text: string): Encoded {
   if (lastEncoded && lastEncoded.text === text) return lastEncoded;
