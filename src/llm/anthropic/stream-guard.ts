@@ -161,9 +161,11 @@ export class AnthropicStreamGuard {
       // Arguments arrive as input_json_delta; a non-empty initial input is not streamed, so it
       // is scanned whole as the first piece.
       if (cb.input && typeof cb.input === 'object' && Object.keys(cb.input).length > 0) initial = JSON.stringify(cb.input);
+    } else if (cb.content !== undefined) {
+      // Tool results the upstream produced itself (web search/fetch, MCP connector …) arrive whole
+      // in content_block_start: scan their content as JSON text in one go.
+      return this.#wholeBlock(ev, e, idx, cb);
     } else {
-      // Blocks we cannot scan incrementally (server tool results …) pass as they are: they are
-      // produced by Anthropic's own tools, not by the model's free text.
       return frameRaw(ev.event, ev.data);
     }
     this.#blocks.set(idx, { channel: `b${idx}`, deltaType });
@@ -173,6 +175,25 @@ export class AnthropicStreamGuard {
     else if (cb.type === 'thinking') emptied.thinking = '';
     else emptied.input = {};
     return frameEvent('content_block_start', { ...e, content_block: emptied }) + this.#feed(idx, initial);
+  }
+
+  #wholeBlock(ev: SseEvent, e: Ev, idx: number, cb: Record<string, unknown>): string {
+    const ch = `b${idx}`;
+    const text = JSON.stringify(cb.content);
+    const a = this.#opts.inspector.push(ch, text);
+    if (a.denial) return this.#deny(a.denial);
+    const b = this.#opts.inspector.end(ch);
+    if (b.denial) return this.#deny(b.denial);
+    const released = a.release + b.release;
+    if (released === text) return frameRaw(ev.event, ev.data);
+    let content: unknown;
+    try {
+      content = JSON.parse(released);
+    } catch {
+      // A redaction that breaks the JSON cannot be relayed as this block: refuse the stream.
+      return this.#deny(deny('BLOCKED', 'a redaction inside a tool result block'));
+    }
+    return frameEvent('content_block_start', { ...e, content_block: { ...cb, content } });
   }
 
   #delta(ev: SseEvent, e: Ev): string {

@@ -136,6 +136,15 @@ describe('AnthropicStreamGuard', () => {
     expect(events.some((x) => x.event === 'content_block_start' && x.data.includes('mcp_tool_use'))).toBe(false);
   });
 
+  it('scans a server tool result that arrives whole in content_block_start, redacting inside its JSON', () => {
+    const e = (data: Record<string, unknown>): SseEvent => ({ event: String(data.type), data: JSON.stringify(data), json: data });
+    const block = { type: 'web_search_tool_result', tool_use_id: 's1', content: [{ type: 'web_search_result', title: `leaked ${SECRET}`, url: 'https://x.example' }] };
+    const { out, events } = run({ text: ['ok'] }, { action: 'redact', truncateAt: 5, raw: [e({ type: 'content_block_start', index: 1, content_block: block })] });
+    expect(out.includes(SECRET)).toBe(false);
+    const start = events.find((x) => x.event === 'content_block_start' && x.data.includes('web_search_tool_result'))!;
+    expect((start.json as { content_block: { content: Array<{ title: string; url: string }> } }).content_block.content[0]).toEqual({ type: 'web_search_result', title: 'leaked [SECRET_1]', url: 'https://x.example' });
+  });
+
   it('ends the stream with the hook denial when the output hook refuses (budget reached mid-stream)', () => {
     let seen = 0;
     const { events, guard } = run({ text: ['aaaa', 'bbbb', 'cccc'] }, { onOutput: (t) => ((seen += t.length) > 6 ? deny('BUDGET_EXCEEDED', 'day tokens') : undefined) });
