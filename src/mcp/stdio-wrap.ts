@@ -45,7 +45,7 @@ export interface WrapOptions {
 }
 
 /** Run until the client or the server goes away; resolves with the process exit code. */
-export function runStdioWrap(o: WrapOptions): Promise<number> {
+export function runStdioWrap(o: WrapOptions & { signal?: AbortSignal }): Promise<number> {
   return new Promise<number>((resolve) => {
     const max = o.policy.doc.mcp.maxMessageBytes;
     const writeClient = (m: JSONRPCMessage) => { o.stdout.write(`${JSON.stringify(m)}\n`); };
@@ -96,6 +96,15 @@ export function runStdioWrap(o: WrapOptions): Promise<number> {
     });
 
     let clientClosed = false;
+    // SIGTERM/SIGINT from the client app: stop the server politely too, not only ourselves.
+    o.signal?.addEventListener('abort', () => { clientClosed = true; void child?.stop(500).then(() => finish(0)); });
+    const clientGone = () => {
+      if (clientClosed) return;
+      clientClosed = true;
+      void child?.stop().then(() => finish(0));
+    };
+    // EPIPE: the client closed its end while we were answering; it is gone, not a crash of ours.
+    o.stdout.on('error', clientGone);
     readLines(o.stdin, max, {
       line: (text) => {
         const p = parseLine(text);
@@ -108,11 +117,8 @@ export function runStdioWrap(o: WrapOptions): Promise<number> {
         writeClient(faultToRpc(null, 'MCP_MESSAGE_TOO_LARGE', String(max), randomUUID()));
         o.audit({ event: 'mcp.message.rejected', agent: o.agent, server: o.server, decision: 'block', code: 'firewall_message_too_large', detail: `${bytes} bytes` });
       },
-      end: () => {
-        // The client hung up: the MCP stdio shutdown is "close the server's stdin, then signal".
-        clientClosed = true;
-        void child?.stop().then(() => finish(0));
-      },
+      // The client hung up: the MCP stdio shutdown is "close the server's stdin, then signal".
+      end: clientGone,
     });
   });
 }

@@ -62,7 +62,12 @@ export async function wrap(opts: Record<string, unknown>, args: string[]): Promi
     ? await (await import('../../limits/index.js')).createLimiter({ store: policy.doc.store, pricing: policy.doc.pricing, logger: stderrLogger })
     : undefined;
   const pins = await pinStoreFor(policy);
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
   const code = await runStdioWrap({
+    signal: stop.signal,
     policy, agent: String(opts.agent), server: String(opts.server), command, args: rest,
     engine, pins, audit: auditSinkFor(policy), limiter,
     stdin: process.stdin, stdout: process.stdout, log: err,
