@@ -19,6 +19,7 @@ import { featureVector, InjectionClassifier, type ClassifierModel } from '../det
 import { foldedView, strictView } from '../detectors/engine/normalize.js';
 import { defaultDatasetsDir, HELD_OUT_FILES, isValidation, loadRows, type Row } from './classifier/data.js';
 import { generateRows, rng } from './classifier/generate.js';
+import { generateBenignRows } from './classifier/benign-generate.js';
 
 const argv = process.argv.slice(2);
 const arg = (k: string, d?: string): string | undefined => { const i = argv.indexOf(k); return i >= 0 ? argv[i + 1] : d; };
@@ -36,6 +37,10 @@ const DOC_WEIGHT = Number(arg('--doc-weight', '8'));
 const NO_BIPIA_ATTACKS = argv.includes('--no-bipia-attacks');
 const ATTACK_WINDOW = argv.includes('--attack-window');
 const CONTRASTIVE = !argv.includes('--no-contrastive');
+/** Broad generated benign rows (greetings, drafting, answers, code, …; always training side). */
+const BROAD = Number(arg('--broad-benign', '8000'));
+/** Below this many unique features a window's evidence is shrunk toward the prior (see classifier.ts). */
+const MIN_FEATURES = Number(arg('--min-features', '64'));
 
 interface Sample { idx: Int32Array; val: Float32Array; y: number; w: number }
 
@@ -74,6 +79,9 @@ function main(): void {
   const gen = generateRows(SEED, 600).map((g): Row => ({ ...g, category: g.label === 'attack' ? 'generated' : 'benign', file: 'generated' }));
   const train: Row[] = [];
   const valid: Row[] = [];
+  // Our broad benign rows are templated: validating on them would only measure the templates,
+  // and counting them in the calibration set would loosen the operating point on real data.
+  train.push(...generateBenignRows(SEED, BROAD).map((g): Row => ({ ...g, category: 'benign', file: 'generated-broad' })));
   for (const r of [...shared, ...gen]) {
     if (isValidation(r)) valid.push(r);
     // --no-bipia-attacks: BIPIA attack rows only validate (their documents dominate the signal).
@@ -137,7 +145,7 @@ function main(): void {
   const scale = maxAbs / 127 || 1;
   const q = Buffer.alloc(D);
   for (let i = 0; i < D; i++) q.writeInt8(Math.max(-127, Math.min(127, Math.round(w[i]! / scale))), i);
-  const model: ClassifierModel = { version: 1, bits: BITS, window: WINDOW, stride: STRIDE, bias, scale, weights: q.toString('base64'), platt: { a: 1, b: 0 } };
+  const model: ClassifierModel = { version: 1, bits: BITS, window: WINDOW, stride: STRIDE, bias, scale, weights: q.toString('base64'), platt: { a: 1, b: 0 }, minFeatures: MIN_FEATURES };
   const raw = new InjectionClassifier(model);
   const logit = (p: number): number => Math.log(Math.max(p, 1e-12) / Math.max(1 - p, 1e-12));
   const vz = valid.map((r) => ({ z: logit(raw.score(fold(r.text)).p), y: r.label === 'attack' ? 1 : 0, r }));
@@ -174,7 +182,7 @@ function main(): void {
   for (const [k, v] of [...per].sort()) console.log(`  ${k.padEnd(60)} ${v.hit}/${v.n} ${pct(v.hit, v.n)}`);
   console.log(`  recall ${pct(tp, p)} (${tp}/${p}), FPR ${pct(fp, n)} (${fp}/${n}); platt a=${a.toFixed(3)} b=${b.toFixed(3)}`);
   model.meta = {
-    trainedAt: 'deterministic (no timestamp, so retraining reproduces the file)', seed: SEED, epochs: EPOCHS, l2: L2, lr: LR, targetFpr: TARGET_FPR, docWeight: DOC_WEIGHT,
+    trainedAt: 'deterministic (no timestamp, so retraining reproduces the file)', seed: SEED, epochs: EPOCHS, l2: L2, lr: LR, targetFpr: TARGET_FPR, docWeight: DOC_WEIGHT, broadBenign: BROAD, minFeatures: MIN_FEATURES,
     split: 'validation = sha256("llmfw-split-v1:" + group) < 0.2 (group = id; BIPIA attacks/PromptInject by attack) + held-out files',
     heldOutFiles: HELD_OUT_FILES, trainRows: train.length, validationRows: valid.length,
     validation: { recall: tp / Math.max(1, p), fpr: fp / Math.max(1, n) },
