@@ -197,13 +197,25 @@ export async function relayStream(request: FastifyRequest, reply: FastifyReply, 
     if (s.length === 0 || raw.destroyed) return;
     if (!raw.write(s)) await once(raw, 'drain');
   };
+  // Pass-through mode still writes only whole events, so that an upstream cut mid-event is
+  // followed by a well-formed error event rather than glued onto half a line.
+  let pending: Buffer | undefined;
   try {
     for await (const chunk of r.res.body) {
-      if (!splitter) { await write(chunk as Buffer); continue; }
+      if (!splitter) {
+        const buf = pending ? Buffer.concat([pending, chunk as Buffer]) : (chunk as Buffer);
+        const lf = buf.lastIndexOf('\n\n');
+        const crlf = buf.lastIndexOf('\r\n\r\n');
+        const end = Math.max(lf >= 0 ? lf + 2 : 0, crlf >= 0 ? crlf + 4 : 0);
+        if (end > 0) await write(end === buf.length ? buf : buf.subarray(0, end));
+        pending = end === buf.length ? undefined : buf.subarray(end);
+        continue;
+      }
       let out = '';
       for (const f of splitter.push(chunk as Buffer)) out += proc.frame(f);
       await write(out);
     }
+    if (pending) await write(pending);
     if (splitter) { const last = splitter.flush(); if (last) await write(proc.frame(last)); }
     r.ticket?.settle(proc.usage);
     raw.end();

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { ServerOptions as HttpsServerOptions } from 'node:https';
 import type { Socket } from 'node:net';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { createAuthenticator } from '../auth/index.js';
 import { createMetrics } from '../audit/index.js';
 import { ERRORS, FirewallError, deny } from '../errors.js';
@@ -66,7 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // app.log / request.log are our logger (plugins such as the MCP gateway log through them);
     // fastify's own per-request lines are off: the audit event is the one line per request.
     loggerInstance: deps.logger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     genReqId: requestIdOf,
     requestIdHeader: false,
     bodyLimit: server.bodyLimit,

@@ -68,7 +68,12 @@ export async function startFirewall(opts: StartOptions): Promise<TestFirewall> {
     audits: () => logs.filter((l) => l.audit === true),
     async close() {
       holder.close();
+      // Connections a test's client left open (keep-alive, aborted streams) must not hold the
+      // teardown: give in-flight responses a moment, then cut what remains.
+      const force = setTimeout(() => app.server.closeAllConnections(), 1000);
+      force.unref();
       await app.close();
+      clearTimeout(force);
       rmSync(dir, { recursive: true, force: true });
     },
   };

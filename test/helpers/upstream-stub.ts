@@ -29,8 +29,8 @@ export type StubFailure =
   | { kind: 'reset' }
   /** Stream `afterChunks` chunks, then destroy the socket. */
   | { kind: 'reset-mid-stream'; afterChunks: number }
-  /** Answer with exactly these bytes. */
-  | { kind: 'raw'; status: number; headers: Record<string, string>; body: string | Buffer };
+  /** Answer with exactly these bytes (then, with `reset`, destroy the connection instead of ending). */
+  | { kind: 'raw'; status: number; headers: Record<string, string>; body: string | Buffer; reset?: boolean };
 
 /** A function tool call the stub puts into its answer. */
 export interface StubToolCall {
@@ -138,7 +138,14 @@ export async function startUpstreamStub(initial: Partial<StubBehaviour> = {}, op
     const f = b.failure && (!b.failurePaths || b.failurePaths.includes(rec.path)) ? b.failure : undefined;
     if (f?.kind === 'hang') return;
     if (f?.kind === 'reset') { res.socket?.destroy(); return; }
-    if (f?.kind === 'raw') { res.writeHead(f.status, f.headers); res.end(f.body); return; }
+    if (f?.kind === 'raw') {
+      res.writeHead(f.status, f.headers);
+      if (!f.reset) { res.end(f.body); return; }
+      res.write(f.body);
+      await sleep(50);
+      res.socket?.destroy();
+      return;
+    }
     if (f?.kind === 'status') {
       const isText = typeof f.body === 'string';
       const body = isText ? (f.body as string) : JSON.stringify(f.body ?? { error: { message: `stub failure ${f.status}`, type: 'server_error', code: null, param: null } });

@@ -96,6 +96,16 @@ describe('upstream failures', () => {
     expect(String(err.message)).toContain('connection reset');
   });
 
+  it('a stream cut in the middle of an event ends with a well-formed error event, the half event dropped', async () => {
+    const whole = 'data: {"id":"1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"ok"},"finish_reason":null}]}\n\n';
+    stub.set({ failure: { kind: 'raw', status: 200, headers: { 'content-type': 'text/event-stream' }, body: whole + 'data: {"id":"PARTIAL-EVENT', reset: true } });
+    const res = await fetch(`${fw.baseURL}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${keys.bot.key}` }, body: '{"model":"gpt-4o-mini","messages":[],"stream":true}' });
+    const text = await res.text();
+    expect(text.startsWith(whole)).toBe(true);
+    expect(text).not.toContain('PARTIAL-EVENT');
+    expect(text.slice(whole.length)).toBe('data: {"error":{"message":"The upstream could not be reached (connection reset).","type":"server_error","code":"firewall_upstream_unreachable","param":null}}\n\ndata: [DONE]\n\n');
+  });
+
   it('a stream that stalls mid-way ends with a timeout error event', async () => {
     stub.set({ failure: { kind: 'hang-body', afterChunks: 1 } });
     const s = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], stream: true });
