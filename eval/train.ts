@@ -41,6 +41,8 @@ const CONTRASTIVE = !argv.includes('--no-contrastive');
 const BROAD = Number(arg('--broad-benign', '8000'));
 /** Below this many unique features a window's evidence is shrunk toward the prior (see classifier.ts). */
 const MIN_FEATURES = Number(arg('--min-features', '64'));
+/** Attack twins of broad benign rows: a generated attack inserted into them (contrastive, like BIPIA). */
+const TWINS = Number(arg('--twins', '2000'));
 
 interface Sample { idx: Int32Array; val: Float32Array; y: number; w: number }
 
@@ -81,7 +83,21 @@ function main(): void {
   const valid: Row[] = [];
   // Our broad benign rows are templated: validating on them would only measure the templates,
   // and counting them in the calibration set would loosen the operating point on real data.
-  train.push(...generateBenignRows(SEED, BROAD).map((g): Row => ({ ...g, category: 'benign', file: 'generated-broad' })));
+  const broad = generateBenignRows(SEED, BROAD).map((g): Row => ({ ...g, category: 'benign', file: 'generated-broad' }));
+  train.push(...broad);
+  // Their attack twins: the same e-mail, answer or request with one generated attack inserted at
+  // the start, middle or end, so the inserted instruction (not the document shape) is the signal.
+  const attacks = gen.filter((g) => g.label === 'attack' && !isValidation(g)).map((g) => g.text);
+  const tr = rng(SEED ^ 0x7157);
+  for (let i = 0, k = 0; i < broad.length && k < TWINS; i++) {
+    const b = broad[i]!;
+    if (b.text.length < 60) continue;
+    const a = attacks[Math.floor(tr() * attacks.length)]!;
+    const at = [0, Math.floor(b.text.length / 2), b.text.length][Math.floor(tr() * 3)]!;
+    const cut = b.text.lastIndexOf(' ', at) >= 0 ? b.text.lastIndexOf(' ', at) : at;
+    train.push({ ...b, id: `${b.id}-twin`, label: 'attack', category: 'generated', text: `${b.text.slice(0, cut)} ${a} ${b.text.slice(cut)}`.trim() });
+    k++;
+  }
   for (const r of [...shared, ...gen]) {
     if (isValidation(r)) valid.push(r);
     // --no-bipia-attacks: BIPIA attack rows only validate (their documents dominate the signal).
@@ -182,7 +198,7 @@ function main(): void {
   for (const [k, v] of [...per].sort()) console.log(`  ${k.padEnd(60)} ${v.hit}/${v.n} ${pct(v.hit, v.n)}`);
   console.log(`  recall ${pct(tp, p)} (${tp}/${p}), FPR ${pct(fp, n)} (${fp}/${n}); platt a=${a.toFixed(3)} b=${b.toFixed(3)}`);
   model.meta = {
-    trainedAt: 'deterministic (no timestamp, so retraining reproduces the file)', seed: SEED, epochs: EPOCHS, l2: L2, lr: LR, targetFpr: TARGET_FPR, docWeight: DOC_WEIGHT, broadBenign: BROAD, minFeatures: MIN_FEATURES,
+    trainedAt: 'deterministic (no timestamp, so retraining reproduces the file)', seed: SEED, epochs: EPOCHS, l2: L2, lr: LR, targetFpr: TARGET_FPR, docWeight: DOC_WEIGHT, broadBenign: BROAD, attackTwins: TWINS, minFeatures: MIN_FEATURES,
     split: 'validation = sha256("llmfw-split-v1:" + group) < 0.2 (group = id; BIPIA attacks/PromptInject by attack) + held-out files',
     heldOutFiles: HELD_OUT_FILES, trainRows: train.length, validationRows: valid.length,
     validation: { recall: tp / Math.max(1, p), fpr: fp / Math.max(1, n) },

@@ -94,7 +94,16 @@ export function strictView(text: string): TextView {
     const c = text.charCodeAt(i);
     if (c >= 127 || (c < 32 && c !== 9 && c !== 10 && c !== 13)) break;
   }
+  // Second fast path: non-ASCII text whose every code point is its own NFKC form and visible
+  // (accents, umlauts, most CJK) also maps onto itself: no copy, identity offsets.
+  for (; i < len; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128) { if (c < 32 && c !== 9 && c !== 10 && c !== 13) break; continue; }
+    if (c >= 0xd800 && c <= 0xdfff) break;
+    if (isInvisible(c) || nfkc(c) !== text[i]) break;
+  }
   if (i === len) return { text, starts: null, ends: null, invisibles: [] };
+  // Back to the first unit that needs work, keeping everything before it as is.
   const out = new Out(len + 16);
   for (let k = 0; k < i; k++) out.push(text.charCodeAt(k), k, k + 1);
   const invisibles: number[] = [];
@@ -122,16 +131,17 @@ const CONFUSABLES = new Map<number, number>(Object.entries({
 const LEET = new Int32Array(128).fill(0);
 for (const [k, v] of Object.entries({ '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', $: 's' })) LEET[k.charCodeAt(0)] = v.charCodeAt(0);
 
-const lowerCache = new Map<number, number>();
+/** Lower case of each BMP unit, filled on first use (0 = not computed yet); typed, not a Map: hot path. */
+const lowerTable = new Uint16Array(65536);
 /** Lower case of one UTF-16 unit (units whose lower case is longer stay as they are). */
 function lowerUnit(c: number): number {
   if (c < 128) return c >= 65 && c <= 90 ? c + 32 : c;
   if (c >= 0xd800 && c <= 0xdfff) return c;
-  let r = lowerCache.get(c);
-  if (r === undefined) {
+  let r = lowerTable[c]!;
+  if (r === 0) {
     const l = String.fromCharCode(c).toLowerCase();
     r = l.length === 1 ? l.charCodeAt(0) : c;
-    lowerCache.set(c, r);
+    lowerTable[c] = r;
   }
   return r;
 }
@@ -139,12 +149,18 @@ function isSpace(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x3000 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029;
 }
 function isLatin(c: number): boolean { return c >= 97 && c <= 122; }
+/** Word-unit class of each non-ASCII BMP unit, filled on first use: 0 unknown, 1 word, 2 not. */
+const wordTable = new Uint8Array(65536);
 /** Word units: ASCII letters/digits/$, and non-ASCII letters (cased, or confusable). */
 function isWordUnit(c: number): boolean {
   if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 36;
-  if (CONFUSABLES.has(c)) return true;
-  const l = lowerUnit(c);
-  return l !== c || String.fromCharCode(c).toUpperCase() !== String.fromCharCode(c);
+  let k = c <= 0xffff ? wordTable[c]! : 0;
+  if (k === 0) {
+    const l = lowerUnit(c);
+    k = CONFUSABLES.has(c) || l !== c || String.fromCharCode(c).toUpperCase() !== String.fromCharCode(c) ? 1 : 2;
+    if (c <= 0xffff) wordTable[c] = k;
+  }
+  return k === 1;
 }
 
 /**
@@ -161,16 +177,22 @@ export function foldedView(strict: TextView): TextView {
   const len = src.length;
   const ss = strict.starts;
   const se = strict.ends;
-  const out = new Out(len + 16);
-  const S = (k: number): number => (ss ? ss[k]! : k);
-  const E = (k: number): number => (se ? se[k]! : k + 1);
+  // Folding never lengthens the text (one unit in, at most one out), so the output is
+  // preallocated and written in place: this loop runs over every non-ASCII request.
+  const units = new Uint16Array(len);
+  const starts = new Int32Array(len);
+  const ends = new Int32Array(len);
+  let n = 0;
   let i = 0;
   let spaceFrom = -1;
   while (i < len) {
     const c = src.charCodeAt(i);
     if (isSpace(c)) { if (spaceFrom < 0) spaceFrom = i; i++; continue; }
-    if (spaceFrom >= 0) { if (out.n) out.push(32, S(spaceFrom), E(i - 1)); spaceFrom = -1; }
-    if (!isWordUnit(c)) { out.push(lowerUnit(c), S(i), E(i)); i++; continue; }
+    if (spaceFrom >= 0) {
+      if (n) { units[n] = 32; starts[n] = ss ? ss[spaceFrom]! : spaceFrom; ends[n] = se ? se[i - 1]! : i; n++; }
+      spaceFrom = -1;
+    }
+    if (!isWordUnit(c)) { units[n] = lowerUnit(c); starts[n] = ss ? ss[i]! : i; ends[n] = se ? se[i]! : i + 1; n++; i++; continue; }
     // One word: count scripts, then emit with the folding it qualifies for.
     let j = i;
     let latin = 0, conf = 0, other = 0, digits = 0;
@@ -179,30 +201,26 @@ export function foldedView(strict: TextView): TextView {
       if (!isWordUnit(cj)) break;
       const l = lowerUnit(cj);
       if (isLatin(l)) latin++;
-      else if (CONFUSABLES.has(l)) conf++;
       else if (l >= 48 && l <= 57) digits++;
-      else if (l >= 128) other++;
+      else if (l >= 128) { if (CONFUSABLES.has(l)) conf++; else other++; }
       j++;
     }
     const foldConf = latin > 0 && conf > 0;
     const foldLeet = digits > 0 && latin + (foldConf ? conf : 0) >= 2 && other === 0;
-    if (!foldConf && !foldLeet) {
-      for (let k = i; k < j; k++) out.push(lowerUnit(src.charCodeAt(k)), S(k), E(k));
-    } else {
-      for (let k = i; k < j; k++) {
-        let l = lowerUnit(src.charCodeAt(k));
-        if (foldConf && CONFUSABLES.has(l)) l = CONFUSABLES.get(l)!;
-        else if (foldLeet && l < 128 && LEET[l]) {
-          const prev = k > i ? lowerUnit(src.charCodeAt(k - 1)) : 0;
-          const next = k + 1 < j ? lowerUnit(src.charCodeAt(k + 1)) : 0;
-          if (isLatin(prev) || isLatin(next) || CONFUSABLES.has(prev) || CONFUSABLES.has(next)) l = LEET[l]!;
-        }
-        out.push(l, S(k), E(k));
+    for (let k = i; k < j; k++) {
+      let l = lowerUnit(src.charCodeAt(k));
+      if (foldConf && CONFUSABLES.has(l)) l = CONFUSABLES.get(l)!;
+      else if (foldLeet && l < 128 && LEET[l]) {
+        const prev = k > i ? lowerUnit(src.charCodeAt(k - 1)) : 0;
+        const next = k + 1 < j ? lowerUnit(src.charCodeAt(k + 1)) : 0;
+        if (isLatin(prev) || isLatin(next) || CONFUSABLES.has(prev) || CONFUSABLES.has(next)) l = LEET[l]!;
       }
+      units[n] = l; starts[n] = ss ? ss[k]! : k; ends[n] = se ? se[k]! : k + 1; n++;
     }
     i = j;
   }
-  return out.view(strict.invisibles);
+  const text = Buffer.from(units.buffer, 0, n * 2).toString('utf16le');
+  return { text, starts: starts.subarray(0, n), ends: ends.subarray(0, n), invisibles: strict.invisibles };
 }
 
 /**
