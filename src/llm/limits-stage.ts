@@ -41,6 +41,8 @@ export async function admitLimits(request: FastifyRequest, limiter: Limiter | un
     teams: st.policy.doc.teams,
     keyId: st.keyId,
     encodings: st.policy.doc.encodings,
+    // This request's policy prices, so a hot reload's new prices apply from the next request.
+    pricing: st.policy.doc.pricing,
   }));
   if (!result.ok) return { ok: false, denial: result.denial, headers: result.headers };
   return { ok: true, ticket: ticketFor(request, limiter, result.reservation, result.headers), headers: result.headers };

@@ -14,6 +14,9 @@ import { ERRORS, FirewallError, deny } from '../errors.js';
 import { createUpstreamClients } from '../llm/upstream-client.js';
 import { llmRoutes } from '../llm/routes.js';
 import { anthropicRoutes } from '../llm/anthropic/routes.js';
+import { limitsAdminRoutes } from '../limits/admin-routes.js';
+import type { FirewallLimiter } from '../limits/index.js';
+import { mcpGateway } from '../mcp/http-gateway.js';
 import type { TlsConfig } from '../policy/types.js';
 import { auditOnClose } from './audit-hook.js';
 import { healthRoutes } from './health.js';
@@ -139,6 +142,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // The Anthropic Messages front end (src/llm/anthropic): /v1/messages, count_tokens, and
   // Anthropic-shaped /v1/models for requests carrying `anthropic-version`.
   await app.register(anthropicRoutes, { prefix: '/v1' });
+  // The MCP HTTP gateway (`/mcp/:server` for every `mcpServers` entry), encapsulated: it owns its
+  // JSON parser and error handler (JSON-RPC-shaped answers) and reads policy, engine, limiter and
+  // authenticator from the shared deps.
+  await app.register(mcpGateway);
+  // `GET /admin/usage` when the limiter can report usage (the one `createLimiter` builds); failed
+  // admin authentications are throttled per address like agent keys.
+  if (shared.limiter && 'usage' in shared.limiter && 'addressLimiter' in shared.limiter) {
+    const limiter = shared.limiter as FirewallLimiter;
+    const fa = policy.doc.auth.failedAttempts;
+    await app.register(limitsAdminRoutes, {
+      limiter,
+      policy: () => shared.policy.current(),
+      throttle: limiter.addressLimiter({ max: fa.max, windowSeconds: fa.windowSeconds }),
+    });
+  }
   // Close the pools only when this app created them (a caller may share its own between apps).
   if (!deps.upstreams) app.addHook('onClose', async () => { await shared.upstreams.close(); });
   return app;

@@ -6,7 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Engine } from '../../../detectors/engine/api.js';
-import { createLogger } from '../../audit/index.js';
+import { createLogger, metrics } from '../../audit/index.js';
 import { PolicyHolder, type CompiledPolicy, type HolderLogger } from '../../policy/index.js';
 import { buildApp, type AppDeps } from '../../server/app.js';
 import { policyWarnings } from './policy.js';
@@ -46,6 +46,9 @@ export async function run(opts: ServeOptions): Promise<number | void> {
   const { createLimiter } = await import('../../limits/index.js');
   const limiter = await createLimiter({
     store: policy.doc.store, redisUrl: opts.redisUrl, pricing: () => holder.current().doc.pricing, logger,
+    // One registry for the app and the limiter: `llmfw_store_*` and `llmfw_limits_denied_total`
+    // appear on /metrics next to the request metrics.
+    metricsRegistry: metrics.registry,
   });
   holder.on('reload', (p: CompiledPolicy) => {
     warn(p);
@@ -58,6 +61,7 @@ export async function run(opts: ServeOptions): Promise<number | void> {
     logger,
     get engine() { return engine; },
     limiter,
+    metrics,
     ready: async () => {
       const store = (limiter as { store?: { ping?: () => Promise<unknown> } }).store;
       if (store?.ping) await store.ping();

@@ -1,5 +1,5 @@
-// The gateway registered the way `serve` does it: the real `buildApp` (shared deps, root hooks,
-// root JSON parser and error handler) plus `app.register(mcpGateway)` with no options, so policy,
+// The gateway as `serve` has it: the real `buildApp` registers `mcpGateway` itself (shared deps,
+// root hooks, root JSON parser and error handler) with no options, so policy,
 // engine, authenticator and logger come from the shared deps. Drives the real
 // @modelcontextprotocol/server-filesystem through it with the MCP SDK Client over Streamable HTTP,
 // checks a path escape is refused, and that both the per-request and the per-call audit events
@@ -46,7 +46,8 @@ mcp: { pinFile: pins.json }
 `, path.join(tmp.dir, 'policy.yaml'));
   const logger = createLogger({ stream: new Writable({ write(c, _e, cb) { lines.push(String(c)); cb(); } }) });
   app = await buildApp({ policy: PolicyHolder.of(policy), logger, engine: createEngine(policy.engineOptions) });
-  await app.register(mcpGateway);
+  // buildApp registers the gateway itself; registering it again would clash on the route.
+  if (!app.hasRoute({ method: 'POST', url: '/mcp/:server' })) await app.register(mcpGateway);
   await app.listen({ host: '127.0.0.1', port: 0 });
   client = new Client({ name: 'app-test', version: '1.0.0' });
   await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${(app.server.address() as AddressInfo).port}/mcp/filesystem`), {
@@ -61,6 +62,10 @@ afterAll(async () => {
 });
 
 describe('mcpGateway inside buildApp', () => {
+  it('buildApp alone exposes /mcp/:server for POST, GET and DELETE (what serve listens with)', () => {
+    for (const method of ['POST', 'GET', 'DELETE'] as const) expect(app.hasRoute({ method, url: '/mcp/:server' })).toBe(true);
+  });
+
   it('serves an allowed call and refuses a climb out of the prefix', async () => {
     expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['read_text_file']);
     const r = await client.callTool({ name: 'read_text_file', arguments: { path: path.join(data, 'notes.txt') } });
