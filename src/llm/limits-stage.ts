@@ -15,6 +15,10 @@ import type { LlmRoute } from './routes-meta.js';
 export interface LimitsTicket {
   /** `x-ratelimit-*` headers for the client. */
   readonly headers: Record<string, string>;
+  /** Output tokens reserved for this call (the client's max tokens, else the policy default). */
+  readonly maxOutputTokens: number;
+  /** Prompt tokens counted at admission (settles a stream the upstream reported no usage for). */
+  readonly promptTokens: number;
   settle(usage: Usage | undefined): void;
   release(usage?: Usage): void;
 }
@@ -33,7 +37,7 @@ export async function admitLimits(request: FastifyRequest, limiter: Limiter | un
   if (!hasLimits(agent.limits) && !(agent.doc.team && hasLimits(st.policy.doc.teams?.[agent.doc.team]?.limits))) {
     return { ok: true, ticket: undefined, headers: {} };
   }
-  const result = await limiter.admit(admitRequestFor({
+  const admit = admitRequestFor({
     route, body, model,
     agent: agent.name,
     limits: agent.limits,
@@ -43,20 +47,24 @@ export async function admitLimits(request: FastifyRequest, limiter: Limiter | un
     encodings: st.policy.doc.encodings,
     // This request's policy prices, so a hot reload's new prices apply from the next request.
     pricing: st.policy.doc.pricing,
-  }));
+  });
+  const result = await limiter.admit(admit);
   if (!result.ok) return { ok: false, denial: result.denial, headers: result.headers };
-  return { ok: true, ticket: ticketFor(request, limiter, result.reservation, result.headers), headers: result.headers };
+  const ticket = ticketFor(request, limiter, result.reservation, result.headers, admit.maxOutputTokens, admit.promptTokens);
+  return { ok: true, ticket, headers: result.headers };
 }
 
 function hasLimits(l: LimitsConfig | undefined): boolean {
   return !!l && (l.requestsPerSecond !== undefined || l.requestsPerMinute !== undefined || l.tokensPerMinute !== undefined || (l.budgets?.length ?? 0) > 0);
 }
 
-function ticketFor(request: FastifyRequest, limiter: Limiter, reservation: Reservation, headers: Record<string, string>): LimitsTicket {
+function ticketFor(request: FastifyRequest, limiter: Limiter, reservation: Reservation, headers: Record<string, string>, maxOutputTokens: number, promptTokens: number): LimitsTicket {
   let done = false;
   const log = (err: unknown) => request.server.fw.logger.warn({ event: 'limits.settle_failed', requestId: request.id, reason: (err as Error).message }, 'settling a reservation failed');
   return {
     headers,
+    maxOutputTokens,
+    promptTokens,
     settle(usage) {
       if (done) return;
       done = true;

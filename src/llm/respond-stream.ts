@@ -11,7 +11,7 @@ import { once } from 'node:events';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Dispatcher } from 'undici';
 import { deny, denialMessage, type Denial } from '../errors.js';
-import { usageFromStreamEvent } from '../limits/index.js';
+import { countTextTokens, streamDeltaText, usageFromStreamEvent } from '../limits/index.js';
 import type { Usage } from '../limits/types.js';
 import { recordDenial } from '../server/render.js';
 import { checkCalledTools, streamEventToolNames } from './authorize.js';
@@ -55,9 +55,48 @@ class EventProcessor {
   /** Released text per responses channel, for the `.done` / `completed` events that repeat it. */
   readonly #released = new Map<string, string>();
   #lastChatBase: Obj | undefined;
+  // Released output counted against the reservation. Counting is lazy: a token is at least one
+  // UTF-8 byte, so while `counted + pendingBytes` stays within the cap nothing is counted;
+  // tiktoken runs only when that bound passes the cap (most streams never get near it).
+  #counted = 0;
+  #pending = '';
+  #pendingBytes = 0;
 
   constructor(private readonly request: FastifyRequest, private readonly r: StreamRelay) {
     this.#insp = r.inspect ? new StreamInspector(r.inspect) : undefined;
+  }
+
+  #countPending(): void {
+    if (this.#pending === '') return;
+    const st = this.request.fw;
+    this.#counted += countTextTokens(st.model ?? '', this.#pending, st.policy.doc.encodings);
+    this.#pending = '';
+    this.#pendingBytes = 0;
+  }
+
+  /** Meter released text against the ticket's output cap; throws Blocked once it is passed. */
+  #meter(text: string): void {
+    const cap = this.r.ticket?.maxOutputTokens;
+    if (cap === undefined || text === '') return;
+    this.#pending += text;
+    this.#pendingBytes += Buffer.byteLength(text);
+    if (this.#counted + this.#pendingBytes <= cap) return;
+    this.#countPending();
+    if (this.#counted > cap) throw new Blocked(deny('BUDGET_EXCEEDED', `the stream passed the ${cap} output tokens reserved for it`));
+  }
+
+  /** Usage to settle with: the upstream's report, else the counted prompt and released output. */
+  settleUsage(): Usage | undefined {
+    if (this.usage) return this.usage;
+    if (!this.r.ticket) return undefined;
+    this.#countPending();
+    return { inputTokens: this.r.ticket.promptTokens, outputTokens: this.#counted };
+  }
+
+  /** Meter what a frame releases (its text after inspection), then hand its bytes on. */
+  #out(ev: Obj, bytes: string): string {
+    if (this.r.ticket) this.#meter(streamDeltaText(this.r.route, ev));
+    return bytes;
   }
 
   /** Process one frame; returns the bytes to send for it. Throws Blocked. */
@@ -79,10 +118,13 @@ class EventProcessor {
     const u = usageFromStreamEvent(route, ev);
     if (u) this.usage = u;
     if (this.r.hideUsage && isUsageOnlyChunk(ev)) return '';
-    if (!this.#insp) return f.raw;
+    if (!this.#insp) return this.#out(ev, f.raw);
     const changed = route === 'responses' ? this.#responsesEvent(ev) : this.#choiceEvent(ev);
-    if (typeof changed === 'string') return changed + formatFrame(ev, f.event);
-    return changed ? formatFrame(ev, f.event) : f.raw;
+    if (typeof changed === 'string') {
+      // The extra frame's tail was metered where it was built (#responsesEvent).
+      return this.#out(ev, changed + formatFrame(ev, f.event));
+    }
+    return this.#out(ev, changed ? formatFrame(ev, f.event) : f.raw);
   }
 
   #take(out: { release: string; denial?: Denial }): string {
@@ -136,6 +178,7 @@ class EventProcessor {
     if (t === 'response.output_text.done' || t === 'response.function_call_arguments.done') {
       const ch = t === 'response.output_text.done' ? textCh : argCh;
       const rest = keep(ch, this.#take(insp.end(ch)));
+      this.#meter(rest);
       let pre = '';
       if (rest !== '') {
         const deltaType = t === 'response.output_text.done' ? 'response.output_text.delta' : 'response.function_call_arguments.delta';
@@ -167,6 +210,7 @@ class EventProcessor {
     let out = '';
     for (const ch of this.#insp.open) {
       const rest = this.#take(this.#insp.end(ch));
+      this.#meter(rest);
       if (rest === '' || ch.includes('.t')) continue;
       const index = Number(ch.slice(1));
       const base = this.#lastChatBase ?? {};
@@ -195,7 +239,8 @@ export async function relayStream(request: FastifyRequest, reply: FastifyReply, 
   const splitter = needParse ? new SseSplitter() : undefined;
   const write = async (s: string | Buffer) => {
     if (s.length === 0 || raw.destroyed) return;
-    if (!raw.write(s)) await once(raw, 'drain');
+    // Race 'close': a client that leaves while the buffer is full never drains it.
+    if (!raw.write(s)) await Promise.race([once(raw, 'drain'), once(raw, 'close')]);
   };
   // Pass-through mode still writes only whole events, so that an upstream cut mid-event is
   // followed by a well-formed error event rather than glued onto half a line.
@@ -217,13 +262,13 @@ export async function relayStream(request: FastifyRequest, reply: FastifyReply, 
     }
     if (pending) await write(pending);
     if (splitter) { const last = splitter.flush(); if (last) await write(proc.frame(last)); }
-    r.ticket?.settle(proc.usage);
+    r.ticket?.settle(proc.settleUsage());
     raw.end();
   } catch (err) {
     if (err instanceof Blocked) {
       r.abort.abort(); // stop paying for tokens nobody will see
-      recordDenial(request, err.denial, 'block');
-      r.ticket?.settle(proc.usage);
+      recordDenial(request, err.denial, err.denial.error.code === 'firewall_budget_exceeded' ? 'deny' : 'block');
+      r.ticket?.settle(proc.settleUsage());
       if (!raw.destroyed) raw.end(errorFrames(r.route, err.denial, proc.seq));
       return;
     }
@@ -236,7 +281,7 @@ export async function relayStream(request: FastifyRequest, reply: FastifyReply, 
     request.server.fw.metrics.upstreamErrors.inc({ upstream: st.upstream ?? 'unknown', kind: fe.kind });
     const d: Denial = { error: fe.entry, detail: fe.detail };
     recordDenial(request, d, 'error');
-    r.ticket?.settle(proc.usage);
+    r.ticket?.settle(proc.settleUsage());
     raw.end(errorFrames(r.route, d, proc.seq));
   }
 }

@@ -32,6 +32,10 @@ export async function admitMessages(request: FastifyRequest, limiter: Limiter | 
     maxOutputTokens: body.max_tokens,
     limits: agent.limits,
     teamLimits: team ? st.policy.doc.teams?.[team]?.limits : undefined,
+    // Per-key limits, as on the OpenAI routes (admitRequestFor).
+    keyLimits: st.keyId ? agent.limits?.perKey : undefined,
+    // This request's policy prices, so a hot reload's new prices apply from the next request.
+    pricing: st.policy.doc.pricing,
   });
   if (!result.ok) return { ok: false, denial: result.denial, headers: result.headers };
   const reservation = result.reservation;
@@ -39,6 +43,8 @@ export async function admitMessages(request: FastifyRequest, limiter: Limiter | 
   const log = (err: unknown) => request.server.fw.logger.warn({ event: 'limits.settle_failed', requestId: request.id, reason: (err as Error).message }, 'settling a reservation failed');
   const ticket: LimitsTicket = {
     headers: result.headers,
+    maxOutputTokens: body.max_tokens,
+    promptTokens,
     settle(usage: Usage | undefined) {
       if (done) return;
       done = true;

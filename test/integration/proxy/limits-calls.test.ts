@@ -1,7 +1,7 @@
 // Covers: how the LLM front end drives the Limiter contract, with a small recording fake in place
 // of the real limiter (the real one is exercised in stages.test.ts): admit before forwarding with
 // the counted prompt and the client's max_tokens; exactly one settle with the upstream's usage
-// (JSON and stream); exactly one release when the upstream fails or the client aborts; a 503
+// (JSON and stream; counted prompt + output when a stream reports none); exactly one release when the upstream fails or the client aborts; a 503
 // store-unavailable denial and the limiter's headers passed through to the client.
 // Starts: the upstream stub and the firewall on 127.0.0.1:0.
 import OpenAI from 'openai';
@@ -67,6 +67,18 @@ describe('limiter calls', () => {
     for await (const _c of await client.chat.completions.create({ model: 'gpt-4o-mini', messages: user, stream: true })) { /* drain */ }
     await until(() => limiter.settles.length === 1);
     expect(limiter.settles[0].u).toMatchObject({ inputTokens: 5, outputTokens: 3 });
+  });
+
+  it('a stream whose upstream reports no usage settles from the counted prompt and output, not the whole reservation', async () => {
+    // Exact SSE bytes without a usage chunk, though the firewall asked for one.
+    const ev = (content: string) => `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
+    stub.set({ failure: { kind: 'raw', status: 200, headers: { 'content-type': 'text/event-stream' }, body: ev('one two') + ev(' three') + 'data: [DONE]\n\n' } });
+    let text = '';
+    for await (const c of await client.chat.completions.create({ model: 'gpt-4o-mini', messages: user, stream: true, max_tokens: 40 })) text += c.choices[0]?.delta?.content ?? '';
+    expect(text).toBe('one two three');
+    await until(() => limiter.settles.length === 1);
+    expect(limiter.settles[0].u).toEqual({ inputTokens: limiter.admits[0].promptTokens, outputTokens: 3 });
+    expect(limiter.settles[0].u.inputTokens).toBeLessThan(100);
   });
 
   it('an upstream failure releases the reservation exactly once', async () => {
