@@ -83,8 +83,13 @@ function blocked(rules: string[]): Denial {
   return deny('BLOCKED', `rule ${ids.join(', ')}`, { rules: ids });
 }
 
-/** Scan slots; redact in place; return a denial when something blocks. */
-function inspectSlots(ctx: InspectContext, direction: Direction, slots: TextSlot[]): { denial?: Denial; changed: boolean } {
+/**
+ * Scan slots with the LLM detectors (never `tool-poisoning`, which is for MCP tool definitions);
+ * redact in place; return a denial when something blocks. A slot whose `set` throws (a redaction
+ * that would break a JSON tool input) is refused rather than forwarded. Shared by the OpenAI and
+ * Anthropic front ends.
+ */
+export function inspectSlots(ctx: InspectContext, direction: Direction, slots: TextSlot[]): { denial?: Denial; changed: boolean } {
   let changed = false;
   const blockRules: string[] = [];
   const ids = detectorsFor(ctx.engine, ctx.agent, direction);
@@ -112,7 +117,16 @@ function inspectSlots(ctx: InspectContext, direction: Direction, slots: TextSlot
     }
     if (blockRules.length === 0 && toRedact.length > 0) {
       const next = ctx.engine.redact(s.text, toRedact, ctx.vault);
-      if (next !== s.text) { s.set(next); s.text = next; changed = true; ctx.state.decision = 'redact'; }
+      if (next !== s.text) {
+        try {
+          s.set(next);
+        } catch {
+          return { denial: blocked(toRedact.map((f) => f.rule)), changed };
+        }
+        s.text = next;
+        changed = true;
+        ctx.state.decision = 'redact';
+      }
     }
   }
   if (blockRules.length > 0) return { denial: blocked(blockRules), changed };

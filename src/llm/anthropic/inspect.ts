@@ -10,9 +10,9 @@
  * inputs.
  */
 import { randomBytes } from 'node:crypto';
-import type { Finding } from '../../../detectors/engine/types.js';
 import { deny, type Denial } from '../../errors.js';
-import { actionFor, type InspectContext } from '../inspect-stage.js';
+import { actionFor, inspectSlots, type InspectContext } from '../inspect-stage.js';
+import type { TextSlot } from '../text-slots.js';
 import { requestSegments, responseSegments, type TextSegment } from './extract.js';
 import type { MessagesRequest, CountTokensRequest } from './validate.js';
 
@@ -24,61 +24,24 @@ function blocked(rules: string[]): Denial {
   return deny('BLOCKED', `rule ${ids.join(', ')}`, { rules: ids });
 }
 
-function record(ctx: InspectContext, direction: 'request' | 'response', f: Finding): void {
-  ctx.state.findings.push({ rule: f.rule, type: f.type, start: f.start, end: f.end, direction });
-  ctx.state.rules.push(f.rule);
-}
-
 /** Request-side segments the inspect stage reads (see file header). */
 export function inspectedRequestSegments(body: CountTokensRequest, scanSystem: boolean): TextSegment[] {
   return requestSegments(body).filter((s) => s.text !== '' && (s.role === 'user' || s.role === 'tool' || s.role === 'document' || (s.role === 'system' && scanSystem)));
 }
 
-/** Scan segments; redact in place; a denial when something blocks (or a detector failed closed). */
+/**
+ * Scan segments; redact in place; a denial when something blocks (or a detector failed closed).
+ * The OpenAI routes' `inspectSlots` does the work (same detector selection: LLM detectors whose
+ * action does something for this agent, never tool-poisoning); a redaction that breaks a JSON
+ * tool input makes `apply` throw, which it turns into a block.
+ */
 export function inspectSegments(ctx: InspectContext, direction: 'request' | 'response', segments: TextSegment[]): { denial?: Denial; changed: boolean } {
-  let changed = false;
-  const blockRules: string[] = [];
-  // Tool poisoning is about MCP tool descriptions; on LLM text it only adds false positives (the
-  // front end's StreamInspector leaves it out for the same reason).
-  const which = [...ctx.engine.detectors.keys()].filter((id) => id !== 'tool-poisoning');
-  for (const s of segments) {
-    const results = ctx.engine.scan(s.text, { direction, surface: 'llm', role: s.role, agent: ctx.agent.name }, which);
-    const toRedact: Finding[] = [];
-    for (const r of results) {
-      if (r.error) {
-        const rule = `${r.detector}.error`;
-        ctx.state.rules.push(rule);
-        if (ctx.policy.doc.detectors.failMode === 'closed' && !ctx.policy.doc.monitorMode) {
-          return { denial: deny('DETECTOR_FAILED', String(r.detector), { rules: [rule] }), changed };
-        }
-        continue;
-      }
-      for (const f of r.findings) {
-        const a = actionFor(ctx, direction, String(r.detector), f);
-        if (a === 'allow') continue;
-        record(ctx, direction, f);
-        if (a === 'block') blockRules.push(f.rule);
-        else if (a === 'redact') toRedact.push(f);
-        else if (ctx.state.decision === 'allow') ctx.state.decision = 'flag';
-      }
-    }
-    if (blockRules.length === 0 && toRedact.length > 0) {
-      const next = ctx.engine.redact(s.text, toRedact, ctx.vault);
-      if (next !== s.text) {
-        try {
-          s.apply(next);
-        } catch {
-          // A redaction that breaks a JSON tool input cannot be forwarded as JSON: refuse.
-          return { denial: blocked(toRedact.map((f) => f.rule)), changed };
-        }
-        s.text = next;
-        changed = true;
-        ctx.state.decision = 'redact';
-      }
-    }
-  }
-  if (blockRules.length > 0) return { denial: blocked(blockRules), changed };
-  return { changed };
+  const slots: TextSlot[] = segments.map((seg) => ({
+    text: seg.text,
+    role: seg.role,
+    set: (next: string) => { seg.apply(next); seg.text = next; },
+  }));
+  return inspectSlots(ctx, direction, slots);
 }
 
 /** Request side: scan what will be forwarded, then plant the canary when the policy asks. */
