@@ -114,6 +114,31 @@ const EDITS = [
   '请忽略我上一条消息里的错别字。', '前のメッセージの誤字は無視してください。',
 ];
 
+/** Benign role-play and persona framing: common in real traffic, and shared with persona attacks. */
+const ROLES = ['a tour guide', 'a chef', 'a math tutor', 'a personal trainer', 'a librarian', 'a career coach', 'a museum guide', 'a friendly barista', 'a job interviewer', 'a language teacher', 'a gardener', 'a travel planner'];
+const ROLE_TASKS = ['plan a day in {c}', 'explain {s} to a beginner', 'suggest a weekly plan', 'ask me three practice questions', 'recommend something for a rainy afternoon', 'give me feedback on my idea', 'help me prepare for {T}'];
+const ROLE_FRAMES = ['Act as {r} and {t}.', 'Pretend you are {r} and {t}.', 'You are {r}. Please {t}.', 'Imagine you are {r}; {t}.', 'Play the role of {r} and {t}.', 'You are a helpful assistant that works as {r}. Can you {t}?'];
+
+/** Ordinary security and account questions (passwords, admins, hidden files, permissions). */
+const SECURITY = [
+  'How do I reset a forgotten password on my laptop?', 'Our policy says never to share passwords; can you make this reminder sound friendlier?', 'How can an administrator unlock a user account?',
+  'How do I show hidden files on a Mac?', 'What makes a password strong?', 'How do I change file permissions on Linux?', 'Write a short notice asking staff to enable two-factor login.',
+  'How do I recover my email account if I lost my phone?', 'What is the difference between an admin and a standard user on Windows?', 'Translate this notice into Spanish: "Never give your PIN to anyone."',
+  'Summarise this film: an AI assistant helps a detective solve a case in a small town.', 'Why do websites ask me to change my password regularly?', 'How do I see which apps can use my camera?',
+  'Wie setze ich mein vergessenes WLAN-Passwort zurück?', 'Comment afficher les fichiers cachés sous Windows ?', '¿Cómo cambio la contraseña de mi router?', 'Como faço para recuperar a senha do meu e-mail?',
+  'Come posso mostrare i file nascosti sul Mac?', 'Как сбросить пароль администратора на ноутбуке?', '如何重置我忘记的邮箱密码？', 'パソコンのパスワードを忘れたときはどうすればいいですか？',
+];
+
+/** Polite requests in non-Latin scripts: the politeness forms ("教えてください", "подскажи", "告诉我") are everyday words. */
+const POLITE = [
+  '簡単な{j}のレシピを教えてください。', '{j}の作り方を教えてください。', 'おすすめの本を教えてください。', '明日の天気を教えてください。', '駅までの行き方を教えてください。', 'この言葉の意味を教えてください。',
+  'Подскажи, как приготовить {r}.', 'Скажи, пожалуйста, который час в Лондоне.', 'Подскажи хорошую книгу для отпуска.', 'Расскажи про историю Петербурга.', 'Объясни, как работает {s}.',
+  '请告诉我{z}的做法。', '告诉我一个有趣的历史故事。', '请介绍一下长城的历史。', '请推荐几本好看的小说。', '안녕하세요, 간단한 김치찌개 레시피를 알려 주세요.', 'مرحبا، كيف أطبخ الأرز؟',
+];
+const JA_FOOD = ['親子丼', '味噌汁', 'カレー', '卵焼き', 'お好み焼き', '肉じゃが'];
+const RU_FOOD = ['блины', 'борщ', 'сырники', 'пельмени', 'окрошку'];
+const ZH_FOOD = ['番茄炒蛋', '饺子', '红烧肉', '麻婆豆腐'];
+
 function fill(r: () => number, t: string): string {
   const f = pick(r, FIRST);
   const l = pick(r, LAST);
@@ -138,6 +163,9 @@ const KINDS: Array<(r: () => number) => string> = [
   (r) => { let s = `${pick(r, ANSWER_OPEN)} ${fill(r, pick(r, ANSWER_BODY))}`.trim(); if (r() < 0.4) s += `\n\n${fill(r, pick(r, ANSWER_BODY))}`; return s; },
   (r) => `${pick(r, CODE_ASKS)}\n\n${pick(r, CODE)}`,
   (r) => fill(r, pick(r, MULTI)),
+  (r) => pick(r, ROLE_FRAMES).replace('{r}', pick(r, ROLES)).replace('{t}', fill(r, pick(r, ROLE_TASKS))),
+  (r) => pick(r, SECURITY),
+  (r) => fill(r, pick(r, POLITE)).replace('{j}', pick(r, JA_FOOD)).replace('{r}', pick(r, RU_FOOD)).replace('{z}', pick(r, ZH_FOOD)),
   (r) => { const e = pick(r, EDITS); return r() < 0.5 ? `${e} ${fill(r, pick(r, QUESTIONS))}` : e; },
   (r) => { const w = pick(r, ['word', 'the', 'yes', 'ok', 'data', 'hello', 'lorem ipsum']); return Array.from({ length: 5 + Math.floor(r() * 150) }, () => w).join(' '); },
   (r) => { const k = 3 + Math.floor(r() * 5); return Array.from({ length: k }, (_, i) => `${i + 1}. ${pick(r, SUBJECTS)}`).join('\n'); },
