@@ -20,6 +20,7 @@ import { mcpGateway } from '../mcp/http-gateway.js';
 import type { TlsConfig } from '../policy/types.js';
 import { auditOnClose } from './audit-hook.js';
 import { healthRoutes } from './health.js';
+import { closeIdleConnectionsOnClose } from './idle-sockets.js';
 import { parseJsonBody } from './json-body.js';
 import { openAiErrorBody, sendDenial } from './render.js';
 import { requestIdOf } from './request-id.js';
@@ -88,6 +89,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   } as FastifyServerOptions) as unknown as FastifyInstance;
 
   await app.register(sharedDeps(shared));
+  // Connections with nothing in flight (never used, or idle after a response that ends during
+  // shutdown) would otherwise hold app.close() for up to about a minute.
+  closeIdleConnectionsOnClose(app);
   app.decorateRequest('fw', null as never);
   app.decorateRequest('rawBody', undefined);
 
