@@ -1,5 +1,6 @@
 /**
- * USD cost from the policy's `pricing` table (USD per 1M tokens: input, cachedInput, output).
+ * USD cost from the policy's `pricing` table (USD per 1M tokens: input, cachedInput,
+ * cacheWriteInput, output).
  * Money is kept as integer nano-dollars (1e-9 USD) everywhere in the stores: Redis INCRBY and
  * Lua numbers stay exact up to 2^53 nano-USD (about 9 million USD per window), and no rounding
  * error accumulates over millions of requests.
@@ -30,11 +31,18 @@ export function reserveNanoUsd(price: PriceConfig, promptTokens: number, maxOutp
   return toNano(promptTokens * price.input + maxOutputTokens * price.output);
 }
 
-/** Actual cost of a call: nano-USD, rounded up (`price × tokens / 1e6` USD). */
+/**
+ * Actual cost of a call: nano-USD, rounded up (`price × tokens / 1e6` USD). `inputTokens` includes
+ * the cache reads (`cachedInputTokens`, at `cachedInput`) and cache writes
+ * (`cacheWriteInputTokens`, at `cacheWriteInput`); both default to the input price. A count larger
+ * than what is left of the input is clamped, so a malformed report never prices tokens twice.
+ */
 export function usageNanoUsd(price: PriceConfig, u: Usage): number {
-  const cached = Math.min(u.cachedInputTokens ?? 0, u.inputTokens);
+  const cached = Math.max(0, Math.min(u.cachedInputTokens ?? 0, u.inputTokens));
+  const written = Math.max(0, Math.min(u.cacheWriteInputTokens ?? 0, u.inputTokens - cached));
   const cachedPrice = price.cachedInput ?? price.input;
-  return toNano((u.inputTokens - cached) * price.input + cached * cachedPrice + u.outputTokens * price.output);
+  const writePrice = price.cacheWriteInput ?? price.input;
+  return toNano((u.inputTokens - cached - written) * price.input + cached * cachedPrice + written * writePrice + u.outputTokens * price.output);
 }
 
 /** `tokens × USD-per-1M` → nano-USD, rounded up; the inner round drops float noise (0.1+0.2). */

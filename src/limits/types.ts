@@ -9,6 +9,11 @@ import type { LimitsConfig, PriceConfig } from '../policy/types.js';
 export interface Usage {
   inputTokens: number;
   cachedInputTokens?: number;
+  /**
+   * Input tokens written to the provider's prompt cache (Anthropic `cache_creation_input_tokens`),
+   * included in `inputTokens`; priced at `PriceConfig.cacheWriteInput` when the policy sets one.
+   */
+  cacheWriteInputTokens?: number;
   outputTokens: number;
 }
 

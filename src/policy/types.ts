@@ -187,6 +187,8 @@ export interface PriceConfig {
   /** USD per million tokens. */
   input: number;
   cachedInput?: number;
+  /** USD per million input tokens written to the prompt cache (Anthropic cache writes); default `input`. */
+  cacheWriteInput?: number;
   output: number;
 }
 

@@ -19,8 +19,8 @@ export interface AnthropicUsage {
   outputTokens: number;
 }
 
-/** The firewall's `Usage` plus the cache-write count (additive field the limiter may price). */
-export type SettledUsage = Usage & { cacheWriteInputTokens?: number };
+/** The firewall's `Usage` (it carries the cache-write count the limiter prices). */
+export type SettledUsage = Usage;
 
 function n(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;

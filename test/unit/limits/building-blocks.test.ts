@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { calendarWindow } from '../../../src/limits/windows.js';
 import { formatReset, rateLimitHeaders } from '../../../src/limits/headers.js';
 import { findPrice, reserveNanoUsd, usageNanoUsd } from '../../../src/limits/pricing.js';
+import { toSettledUsage } from '../../../src/llm/anthropic/usage.js';
+import { parsePolicy } from '../../../src/policy/index.js';
 import { globMatch } from '../../../src/limits/glob.js';
 import { maxOutputTokensOf, usageFromResponse, usageFromStreamEvent } from '../../../src/limits/index.js';
 
@@ -52,6 +54,23 @@ describe('pricing', () => {
     expect(reserveNanoUsd(table['gpt-4o-mini'], 1000, 1000)).toBe(750_000); // $0.00075
     expect(usageNanoUsd(table['gpt-4o-mini'], { inputTokens: 3, cachedInputTokens: 1, outputTokens: 1 })).toBe(975); // 2×150 + 75 + 600
     expect(usageNanoUsd({ input: 0.1, output: 0.2 }, { inputTokens: 1, outputTokens: 1 })).toBe(300); // no 0.1+0.2 noise
+  });
+  it('prices prompt-cache writes at cacheWriteInput (default: input), clamped to the uncached input', () => {
+    // Claude-style prices: input 3, cache read 0.3, cache write 3.75, output 15 (USD per 1M).
+    const claude = { input: 3, cachedInput: 0.3, cacheWriteInput: 3.75, output: 15 };
+    // 100 uncached + 1000 written + 2000 read = 3100 input tokens, 10 output.
+    const u = toSettledUsage({ inputTokens: 100, cacheWriteTokens: 1000, cacheReadTokens: 2000, outputTokens: 10 });
+    expect(u).toEqual({ inputTokens: 3100, cachedInputTokens: 2000, cacheWriteInputTokens: 1000, outputTokens: 10 });
+    expect(usageNanoUsd(claude, u)).toBe(100 * 3000 + 1000 * 3750 + 2000 * 300 + 10 * 15000);
+    // Without a cache-write price the written tokens cost plain input.
+    const { cacheWriteInput: _w, ...noWrite } = claude;
+    expect(usageNanoUsd(noWrite, u)).toBe(1100 * 3000 + 2000 * 300 + 10 * 15000);
+    // A write count larger than the uncached input is clamped (never priced twice).
+    expect(usageNanoUsd(claude, { inputTokens: 10, cachedInputTokens: 4, cacheWriteInputTokens: 50, outputTokens: 0 })).toBe(6 * 3750 + 4 * 300);
+  });
+  it('the policy schema accepts pricing.cacheWriteInput', () => {
+    const p = parsePolicy('version: 1\npricing:\n  claude-sonnet-4-5: { input: 3, cachedInput: 0.3, cacheWriteInput: 3.75, output: 15 }\nagents: {}\n', 'inline.yaml');
+    expect(p.doc.pricing['claude-sonnet-4-5'].cacheWriteInput).toBe(3.75);
   });
 });
 
