@@ -71,7 +71,7 @@ export const ERRORS = Object.freeze({
   UPSTREAM_UNREACHABLE: entry('FW_ERR_UPSTREAM_UNREACHABLE', 'firewall_upstream_unreachable', 502, 'server_error',
     'The upstream could not be reached (%s).'),
   UPSTREAM_ERROR: entry('FW_ERR_UPSTREAM_ERROR', 'firewall_upstream_error', 502, 'server_error',
-    'The upstream answered HTTP %s with a body that is not an OpenAI-shaped error; the body is withheld.'),
+    'The upstream answered HTTP %s with a body that is not an error in the API\'s own shape; the body is withheld.'),
   UPSTREAM_BAD_RESPONSE: entry('FW_ERR_UPSTREAM_BAD_RESPONSE', 'firewall_upstream_bad_response', 502, 'server_error',
     'The upstream sent a response the firewall could not process (%s).'),
   DETECTOR_FAILED: entry('FW_ERR_DETECT_FAILED', 'firewall_detector_failed', 503, 'server_error',

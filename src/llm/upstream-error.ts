@@ -9,7 +9,7 @@ import type { Dispatcher } from 'undici';
 import { deny } from '../errors.js';
 import { openAiErrorBody, recordDenial } from '../server/render.js';
 
-/** Largest upstream error body read; beyond it the body is withheld as not OpenAI-shaped. */
+/** Largest upstream error body read; beyond it the body is withheld as not an error in the API's shape. */
 const MAX_ERROR_BODY = 1 << 20;
 
 /** Read at most `limit` bytes of a body; undefined when it is larger. */

@@ -19,6 +19,12 @@ describe('docs/errors.md matches the catalogue', () => {
       if (e.code !== 'firewall_upstream_error') expect(rows.get(e.code), e.code).toBe(String(e.status));
     }
   });
+  it('no message or row names one provider for an error every front end uses (firewall_upstream_error)', () => {
+    expect(ERRORS.UPSTREAM_ERROR.message).not.toMatch(/OpenAI|Anthropic/);
+    expect(rows.has('firewall_upstream_error')).toBe(true);
+    const row = doc.split('\n').find((l) => l.includes('`firewall_upstream_error`'))!;
+    expect(row).toContain('/v1/messages');
+  });
   it('every documented code exists in the catalogue', () => {
     const codes = new Set(Object.values(ERRORS).map((e) => e.code));
     for (const code of rows.keys()) expect(codes.has(code), `${code} is documented but not in src/errors.ts`).toBe(true);
