@@ -132,18 +132,17 @@ export function windowsOf(n: number, window: number, stride: number): Array<[num
 /** A loaded classifier. */
 export class InjectionClassifier {
   /**
-   * Weight and de-duplication stamp of each bucket in one 16-bit word (weight int8 << 8 | stamp),
-   * so the hot loop touches one cache line per feature instead of two, in a 512 KB table (versus
-   * a float table plus a stamp table of 2 MB): random access over it is what scoring costs.
+   * Weight and last-seen stamp of each bucket in one 32-bit word (weight int8 << 16 | stamp), so
+   * the hot loop touches one cache line per feature instead of two (float table + stamp table).
    */
-  readonly #table: Int16Array;
+  readonly #table: Int32Array;
   #stamp = 0;
   /** Reused feature buffers (scoring is synchronous, so one set per instance). */
   #scratch: Features = { buckets: new Int32Array(0), positions: new Int32Array(0), n: 0, ngrams: 0 };
   constructor(readonly model: ClassifierModel) {
     const q = Buffer.from(model.weights, 'base64');
-    this.#table = new Int16Array(1 << model.bits);
-    for (let i = 0; i < q.length && i < this.#table.length; i++) this.#table[i] = ((q[i]! << 24) >> 24) << 8;
+    this.#table = new Int32Array(1 << model.bits);
+    for (let i = 0; i < q.length && i < this.#table.length; i++) this.#table[i] = ((q[i]! << 24) >> 24) << 16;
   }
 
   /** Load from a JSON file; undefined when absent (the rules still work without it). */
@@ -152,14 +151,21 @@ export class InjectionClassifier {
     return new InjectionClassifier(JSON.parse(readFileSync(path, 'utf8')) as ClassifierModel);
   }
 
-  /** Next window stamp (1..255); on wrap-around every stamp is cleared (a cheap pass every 255 windows). */
-  #nextStamp(): number {
-    if (++this.#stamp > 0xff) {
+  /** Reserve `k` consecutive fresh stamps and return the first; clears all stamps on wrap-around. */
+  #stamps(k: number): number {
+    if (this.#stamp + k >= 0xffff) {
       const tb = this.#table;
-      for (let i = 0; i < tb.length; i++) tb[i] = tb[i]! & ~0xff;
-      this.#stamp = 1;
+      for (let i = 0; i < tb.length; i++) tb[i] = tb[i]! & ~0xffff;
+      this.#stamp = 0;
     }
-    return this.#stamp;
+    const first = this.#stamp + 1;
+    this.#stamp += k;
+    return first;
+  }
+
+  #z(sum: number, uniq: number): number {
+    const minF = this.model.minFeatures ?? 0;
+    return this.model.bias + ((sum * this.model.scale) / Math.sqrt(uniq)) * (uniq < minF ? uniq / minF : 1);
   }
 
   /**
@@ -184,42 +190,83 @@ export class InjectionClassifier {
     }
     const f = extractFeatures(t, this.model.bits, this.#scratch);
     const tb = this.#table;
-    const buckets = f.buckets;
-    const positions = f.positions;
+    const { buckets, positions } = f;
     const ng = f.ngrams;
     const nf = f.n;
+    const { window, stride } = this.model;
     let best = -Infinity;
     let bs = 0;
     let be = n;
-    // Each window is scored exactly as training scores a text: unique buckets, 1/sqrt(count).
-    // Features are in position order within each part, so a window is two contiguous ranges.
-    const minF = this.model.minFeatures ?? 0;
-    const { window, stride } = this.model;
+    // Windows [k·stride, k·stride + window) while they end before n, then [n − window, n).
+    // Each is scored exactly as training scores a text: unique buckets, 1/√count. When a window
+    // is two strides, window k = block k ∪ block k+1 (blocks of one stride): every feature is
+    // visited once, per block, recording the block's unique sum and what it shares with the
+    // previous block (a bucket whose stamp is the previous block's), so window k's unique sum is
+    // U(k) + U(k+1) − shared(k, k+1). Features are position-ordered within each part (n-grams, words).
     let a0 = 0;
     let a1 = ng;
-    for (let ws = 0; ; ws += stride) {
-      const e = Math.min(n, ws + window);
-      const s = Math.max(0, e - window);
-      const stamp = this.#nextStamp();
-      while (a0 < ng && positions[a0]! < s) a0++;
-      while (a1 < nf && positions[a1]! < s) a1++;
-      let sum = 0;
-      let uniq = 0;
-      for (let k = a0; k < ng && positions[k]! < e; k++) {
-        const b = buckets[k]!;
-        const v = tb[b]!;
-        if ((v & 0xff) !== stamp) { tb[b] = (v & ~0xff) | stamp; sum += v >> 8; uniq++; }
+    const aligned = window === 2 * stride && n > window ? Math.ceil((n - window) / stride) : 0;
+    if (aligned > 0) {
+      const first = this.#stamps(aligned + 1);
+      let prevSum = 0, prevUniq = 0;
+      for (let j = 0; j <= aligned; j++) {
+        const stamp = first + j;
+        const e = (j + 1) * stride;
+        let sum = 0, uniq = 0, shSum = 0, shUniq = 0;
+        for (; a0 < ng && positions[a0]! < e; a0++) {
+          const b = buckets[a0]!;
+          const v = tb[b]!;
+          const st = v & 0xffff;
+          if (st !== stamp) {
+            const w = v >> 16;
+            sum += w; uniq++;
+            if (st === stamp - 1 && j > 0) { shSum += w; shUniq++; }
+            tb[b] = (v & ~0xffff) | stamp;
+          }
+        }
+        for (; a1 < nf && positions[a1]! < e; a1++) {
+          const b = buckets[a1]!;
+          const v = tb[b]!;
+          const st = v & 0xffff;
+          if (st !== stamp) {
+            const w = v >> 16;
+            sum += w; uniq++;
+            if (st === stamp - 1 && j > 0) { shSum += w; shUniq++; }
+            tb[b] = (v & ~0xffff) | stamp;
+          }
+        }
+        if (j > 0) {
+          const u = prevUniq + uniq - shUniq;
+          if (u) {
+            const z = this.#z(prevSum + sum - shSum, u);
+            if (z > best) { best = z; bs = (j - 1) * stride; be = bs + window; }
+          }
+        }
+        prevSum = sum; prevUniq = uniq;
       }
-      for (let k = a1; k < nf && positions[k]! < e; k++) {
-        const b = buckets[k]!;
+    }
+    // The last window (or the only one): scored directly.
+    {
+      const s = Math.max(0, n - window);
+      const stamp = this.#stamps(1);
+      let k0 = 0, k1 = ng;
+      while (k0 < ng && positions[k0]! < s) k0++;
+      while (k1 < nf && positions[k1]! < s) k1++;
+      let sum = 0, uniq = 0;
+      for (; k0 < ng; k0++) {
+        const b = buckets[k0]!;
         const v = tb[b]!;
-        if ((v & 0xff) !== stamp) { tb[b] = (v & ~0xff) | stamp; sum += v >> 8; uniq++; }
+        if ((v & 0xffff) !== stamp) { tb[b] = (v & ~0xffff) | stamp; sum += v >> 16; uniq++; }
+      }
+      for (; k1 < nf; k1++) {
+        const b = buckets[k1]!;
+        const v = tb[b]!;
+        if ((v & 0xffff) !== stamp) { tb[b] = (v & ~0xffff) | stamp; sum += v >> 16; uniq++; }
       }
       if (uniq) {
-        const z = this.model.bias + ((sum * this.model.scale) / Math.sqrt(uniq)) * (uniq < minF ? uniq / minF : 1);
-        if (z > best) { best = z; bs = s; be = e; }
+        const z = this.#z(sum, uniq);
+        if (z > best) { best = z; bs = s; be = n; }
       }
-      if (e === n) break;
     }
     if (best === -Infinity) return { p: 0, start: 0, end: n };
     const p = 1 / (1 + Math.exp(-(this.model.platt.a * best + this.model.platt.b)));
