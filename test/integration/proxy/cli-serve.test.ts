@@ -1,6 +1,7 @@
 // Covers: the `llm-firewall` CLI as a user runs it — `keys create` output, `policy check` exit
 // codes and pointed messages, and `serve` as a real child process: prints its URL and policy
-// revision, answers /healthz, /readyz and /metrics, serves the openai SDK, and on SIGTERM lets an
+// revision, answers /healthz, /readyz and /metrics (limiter counters included), mounts the MCP
+// gateway (/mcp/<server>), serves the openai SDK, and on SIGTERM lets an
 // in-flight streamed request finish and exits 0.
 // Starts: the upstream stub, and `node bin/llm-firewall.mjs …` child processes.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -58,6 +59,8 @@ describe('llm-firewall CLI', () => {
 server: { host: 127.0.0.1, port: 0, shutdownGraceMs: 5000 }
 upstreams:
   openai: { baseUrl: https://api.openai.com/v1, apiKeyEnv: FW_CLI_TEST_KEY }
+mcpServers:
+  files: { command: "${process.execPath}", args: ["-e", "process.exit(0)"] }
 agents:
   assistant: { keys: ["${hash}"], models: ["gpt-4o-mini"] }
 audit: { destination: stderr, level: info }
@@ -79,6 +82,16 @@ audit: { destination: stderr, level: info }
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toMatch(/llmfw_requests_total\{agent="assistant",route="chat",decision="allow",status="200"\} 1/);
     expect(metrics).toContain('llmfw_upstream_duration_seconds_bucket');
+    // The limiter's counters share the app's registry.
+    expect(metrics).toContain('llmfw_limits_denied_total');
+    expect(metrics).toContain('llmfw_store_errors_total');
+    // The MCP gateway is mounted: an unauthenticated initialize gets a JSON-RPC refusal, not a 404.
+    const mcp = await fetch(`${url}/mcp/files`, {
+      method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } }),
+    });
+    expect(mcp.status).toBe(401);
+    expect(await mcp.json()).toMatchObject({ jsonrpc: '2.0', error: { data: { code: 'firewall_unauthenticated' } } });
 
     stub.set({ chunks: ['one', ' two', ' three'], chunkDelayMs: 300 });
     const inFlight = (async () => {
