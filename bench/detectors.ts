@@ -3,7 +3,10 @@
  * prompts, throughput in MB/s, scaling from 1 KB to 4 MB (ratio per doubling; linear ≈ 2.0),
  * adversarial inputs, and each detector alone on 4 KB. tinybench, bounded (~1 s per task).
  * Inputs are generated here (mixed prose, code, JSON and a few PII/secret-shaped values) so
- * every pack and the keyword prefilter do real work. Options: `--quick` (fewer iterations).
+ * every pack and the keyword prefilter do real work. Options: `--quick` (fewer iterations),
+ * `--compare DIR`: also load the engine of another checkout (e.g. `git archive <rev> | tar -x -C
+ * /tmp/before`, node_modules linked) and time both interleaved in this process, so a loaded
+ * machine slows both alike (median of 7 alternating rounds).
  */
 import { Bench } from 'tinybench';
 import { createEngine } from '../detectors/engine/index.js';
@@ -43,6 +46,29 @@ async function run(name: string, fn: () => void, bytes?: number, time = 1000): P
   console.log(`${name.padEnd(44)} mean ${mean.toFixed(3).padStart(9)} ms  p99 ${p99.toFixed(3).padStart(9)} ms${bytes ? `  ${(bytes / 1e6 / (mean / 1000)).toFixed(1).padStart(7)} MB/s` : ''}`);
 }
 
+/** Interleaved before/after timing against the engine of another checkout (`--compare DIR`). */
+async function compare(dir: string, refNs: number): Promise<void> {
+  const { pathToFileURL } = await import('node:url');
+  const { join } = await import('node:path');
+  const other = (await import(pathToFileURL(join(dir, 'detectors/engine/index.ts')).href)) as { createEngine: typeof createEngine };
+  const before = other.createEngine({});
+  const time = (fn: () => void, n: number): number => { const t0 = performance.now(); for (let k = 0; k < n; k++) fn(); return (performance.now() - t0) / n; };
+  console.log(`# compare with ${dir} (all detectors; median of 7 alternating rounds)`);
+  for (const kb of [1, 4, 16, 128]) {
+    const t = text(kb * 1024);
+    const n = Math.max(3, Math.round((quick ? 100 : 400) / kb));
+    for (let k = 0; k < 10; k++) { before.scan(t, far()); engine.scan(t, far()); }
+    const ra: number[] = [];
+    const rb: number[] = [];
+    for (let r = 0; r < 7; r++) { ra.push(time(() => before.scan(t, far()), n)); rb.push(time(() => engine.scan(t, far()), n)); }
+    ra.sort((x, y) => x - y);
+    rb.sort((x, y) => x - y);
+    const [mo, mn] = [ra[3]!, rb[3]!];
+    console.log(`  ${String(kb).padStart(4)} KB  before ${mo.toFixed(3)} ms  after ${mn.toFixed(3)} ms  ×${(mo / mn).toFixed(2)}  after at 1 ns/char: ${(mn / refNs).toFixed(3)} ms, ${(t.length / 1e6 / (mn / refNs / 1000)).toFixed(0)} MB/s`);
+  }
+  console.log('');
+}
+
 async function main(): Promise<void> {
   // A fixed reference loop, so numbers from a loaded or slow machine can be put in proportion
   // (an idle modern x86 core runs it at roughly 1 ns per character).
@@ -52,6 +78,8 @@ async function main(): Promise<void> {
   for (let k = 0; k < 5; k++) for (let i = 0; i < ref.length; i++) acc = (acc + ref.charCodeAt(i)) | 0;
   const refNs = ((performance.now() - r0) * 1e6) / (5 * ref.length);
   console.log(`node ${process.version}, load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}, reference loop ${refNs.toFixed(2)} ns/char${acc === 1 ? '' : ''}\n`);
+  const cmp = process.argv.indexOf('--compare');
+  if (cmp >= 0 && process.argv[cmp + 1]) await compare(process.argv[cmp + 1]!, refNs);
   console.log('# all detectors (prompt-injection, pii, secrets, tool-poisoning)');
   for (const kb of [1, 4, 16, 128]) {
     const t = text(kb * 1024);
