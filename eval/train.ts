@@ -2,8 +2,9 @@
  * Trains the learned prompt-injection classifier (`npm run train`) and writes
  * `detectors/packs/prompt-injection/classifier.json`.
  *
- * Data: our generated rows (eval/classifier/generate.ts) plus the shared datasets (A_direct,
- * B_indirect, C_benign, F_mcp_tools; `--data DIR`, default `../shared/datasets`).
+ * Data: our generated rows (eval/classifier/generate.ts; broad benign traffic and its attack twins
+ * from eval/classifier/benign-generate.ts, always on the training side) plus the shared datasets
+ * (A_direct, B_indirect, C_benign, F_mcp_tools; `--data DIR`, default `../shared/datasets`).
  * Split (eval/classifier/data.ts): validation = sha256(group) < 0.2, where the group is the row
  * id except for templated sources (BIPIA by attack, PromptInject by attack), plus whole held-out
  * files (promptmap, XSTest). Validation rows are never trained on; Platt calibration
