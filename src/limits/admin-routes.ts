@@ -3,7 +3,8 @@
  * own keys (`admin.keys` in the policy, `sha256:` hashes): the presented key (`Authorization:
  * Bearer …` or `x-admin-key`) is hashed and compared with every configured hash in constant time,
  * without an early exit. Agent keys never open it. No `admin.keys` → every request is refused.
- * Register it in the app factory: `app.register(limitsAdminRoutes, { limiter, policy })`.
+ * `buildApp` registers it when its limiter is `createLimiter`'s (with the failed-attempt throttle);
+ * standalone: `app.register(limitsAdminRoutes, { limiter, policy })`.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
