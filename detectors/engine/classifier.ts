@@ -129,6 +129,9 @@ export function windowsOf(n: number, window: number, stride: number): Array<[num
   return out;
 }
 
+/** A classifier verdict: probability, the best window's span and its number of unique features. */
+export interface ClassifierScore { p: number; start: number; end: number; features: number }
+
 /** A loaded classifier. */
 export class InjectionClassifier {
   /**
@@ -172,17 +175,17 @@ export class InjectionClassifier {
    * Calibrated probability of injection for the best window of folded text `t`, and that
    * window's span in `t`.
    */
-  score(t: string): { p: number; start: number; end: number } {
+  score(t: string): ClassifierScore {
     // Bounded cost on huge inputs: the head and the tail are classified, the rules cover the rest.
     if (t.length > CLASSIFIER_MAX_CHARS) {
       const half = CLASSIFIER_MAX_CHARS / 2;
       const head = this.score(t.slice(0, half));
       const tail = this.score(t.slice(t.length - half));
       const off = t.length - half;
-      return tail.p > head.p ? { p: tail.p, start: tail.start + off, end: tail.end + off } : head;
+      return tail.p > head.p ? { ...tail, start: tail.start + off, end: tail.end + off } : head;
     }
     const n = t.length;
-    if (n < 3) return { p: 0, start: 0, end: n };
+    if (n < 3) return { p: 0, start: 0, end: n, features: 0 };
     const cap = 3 * n + 8;
     if (this.#scratch.buckets.length < cap) {
       const c = Math.max(cap, this.#scratch.buckets.length * 2);
@@ -197,6 +200,7 @@ export class InjectionClassifier {
     let best = -Infinity;
     let bs = 0;
     let be = n;
+    let bu = 0;
     // Windows [k·stride, k·stride + window) while they end before n, then [n − window, n).
     // Each is scored exactly as training scores a text: unique buckets, 1/√count. When a window
     // is two strides, window k = block k ∪ block k+1 (blocks of one stride): every feature is
@@ -239,7 +243,7 @@ export class InjectionClassifier {
           const u = prevUniq + uniq - shUniq;
           if (u) {
             const z = this.#z(prevSum + sum - shSum, u);
-            if (z > best) { best = z; bs = (j - 1) * stride; be = bs + window; }
+            if (z > best) { best = z; bs = (j - 1) * stride; be = bs + window; bu = u; }
           }
         }
         prevSum = sum; prevUniq = uniq;
@@ -265,11 +269,11 @@ export class InjectionClassifier {
       }
       if (uniq) {
         const z = this.#z(sum, uniq);
-        if (z > best) { best = z; bs = s; be = n; }
+        if (z > best) { best = z; bs = s; be = n; bu = uniq; }
       }
     }
-    if (best === -Infinity) return { p: 0, start: 0, end: n };
+    if (best === -Infinity) return { p: 0, start: 0, end: n, features: 0 };
     const p = 1 / (1 + Math.exp(-(this.model.platt.a * best + this.model.platt.b)));
-    return { p, start: bs, end: be };
+    return { p, start: bs, end: be, features: bu };
   }
 }

@@ -10,6 +10,9 @@ import type { InjectionClassifier } from './classifier.js';
 import { toOriginal } from './normalize.js';
 import { ScanInput } from './scan-input.js';
 
+/** Few-feature texts without a rule finding score at most this fraction of the threshold. */
+export const CLASSIFIER_ALONE_CAP = 0.9;
+
 /** Which view a pack is written against. */
 export type ViewName = 'strict' | 'folded';
 
@@ -70,12 +73,16 @@ export class PackDetector implements Detector {
     const o = this.options;
     if (o.classifier && input.folded.text.length) {
       const c = input.once('classifier', () => o.classifier!.score(input.folded.text));
+      // A text with few features ("Hello", "password?") is too little evidence to block on the
+      // classifier alone: without a rule finding its probability is held under the threshold.
+      const threshold = o.threshold ?? 0.5;
+      const p = !findings.length && c.features < (o.classifier.model.minFeatures ?? 0) ? Math.min(c.p, CLASSIFIER_ALONE_CAP * threshold) : c.p;
       // Rule evidence and the classifier are combined as independent evidence (noisy-OR).
-      score = noisyOr([score, c.p]);
-      if (c.p >= (o.threshold ?? 0.5)) {
+      score = noisyOr([score, p]);
+      if (p >= threshold) {
         const [start, end] = toOriginal(input.folded, c.start, c.end);
         findings.push({
-          rule: `${this.id}.classifier`, type: 'injection-classifier', start, end, score: c.p,
+          rule: `${this.id}.classifier`, type: 'injection-classifier', start, end, score: p,
           severity: 'high', action: 'block', excerpt: excerptFor(this.kind, '', input.text, start, end),
         });
       }
