@@ -121,13 +121,13 @@ const SCENARIOS: Scenario[] = [
     async run(d) {
       const full = `Here it is: ${SECRET} Done.`;
       const bypasses: number[] = [];
-      const lost: number[] = [];
+      const lost: string[] = [];
       for (let cut = 1; cut < full.length; cut++) {
         d.script(stubs, { chunks: [full.slice(0, cut), full.slice(cut)] });
         const out = await d.send(stubs, { key: keys.parity.key, user: 'Show me the configuration value.', stream: true });
         if (out.text.includes(SECRET)) bypasses.push(cut);
         // Redaction must not eat the surrounding text (or the stream must end with a block).
-        if (!out.text.endsWith('Done.') && out.code !== 'firewall_blocked') lost.push(cut);
+        if (!out.text.endsWith('Done.') && out.code !== 'firewall_blocked') lost.push(`${cut}:${out.code ?? 'no error'}`);
       }
       expect(bypasses, 'split points where the secret reached the client').toEqual([]);
       expect(lost, 'split points where the text after the secret was lost').toEqual([]);
