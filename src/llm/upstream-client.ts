@@ -66,9 +66,10 @@ export interface ForwardRequest {
 /** Send one request upstream. Throws FirewallError (or the AbortError when the client left). */
 export async function forward(clients: UpstreamClients, up: CompiledUpstream, req: ForwardRequest): Promise<Dispatcher.ResponseData> {
   const base = new URL(up.baseUrl);
+  const basePath = base.pathname.endsWith('/') ? base.pathname.slice(0, -1) : base.pathname;
   try {
     return await clients.pool(up).request({
-      path: base.pathname.replace(/\/$/, '') + req.path,
+      path: basePath + req.path,
       method: req.method,
       headers: req.headers,
       body: req.body,
