@@ -18,22 +18,25 @@ local function amountOf(member)
   return tonumber(string.sub(member, p + 1)) or 0
 end
 local function fmt(x) return string.format('%.0f', x) end
--- Drop expired entries of rule i and return (inUse, used, held).
+-- Drop expired entries of a rule. Returns (inUse, used, held, freed, exp): the caller folds
+-- -freed into its own HINCRBY (one write per rule instead of two); exp is the hash's 'exp' field
+-- (absolute ms the keys' TTL was last set to, by the callers' clock) so TTLs are refreshed
+-- only when needed instead of two PEXPIREs per rule per call.
 local function sweep(h, z, kind, now)
+  local freed = 0
   local expired = redis.call('ZRANGEBYSCORE', z, '-inf', now)
   if #expired > 0 then
-    local freed = 0
     for _, m in ipairs(expired) do freed = freed + amountOf(m) end
     redis.call('ZREMRANGEBYSCORE', z, '-inf', now)
-    redis.call('HINCRBY', h, kind == 's' and 'sum' or 'held', fmt(-freed))
   end
-  local v = redis.call('HMGET', h, 'sum', 'used', 'held')
+  local v = redis.call('HMGET', h, 'sum', 'used', 'held', 'exp')
+  local exp = tonumber(v[4])
   if kind == 's' then
-    local s = tonumber(v[1]) or 0
-    return s, s, 0
+    local s = (tonumber(v[1]) or 0) - freed
+    return s, s, 0, freed, exp
   end
-  local used, held = tonumber(v[2]) or 0, tonumber(v[3]) or 0
-  return used + held, used, held
+  local used, held = tonumber(v[2]) or 0, (tonumber(v[3]) or 0) - freed
+  return used + held, used, held, freed, exp
 end
 local function lastScore(z)
   local last = redis.call('ZRANGE', z, -1, -1, 'WITHSCORES')
@@ -46,15 +49,18 @@ end
  * Check-and-reserve. KEYS: hash, zset for each rule. ARGV: id, now, holdUntil, dryRun (0/1),
  * n, grace, then per rule: kind (s|c), limit, cost, windowMs, windowEnd.
  * Returns { ok (1/0), failedIndex (1-based, 0 = none), retryAfterMs, remaining1, reset1, … }.
+ *
+ * Cost per rule in the steady state: sliding 5 commands (ZRANGEBYSCORE, ZREMRANGEBYSCORE, HMGET,
+ * ZADD, HINCRBY), calendar 4; TTLs are refreshed about once per window (see COMMON's sweep).
  */
 export const RESERVE_LUA = `${COMMON}
 local id, now, holdUntil = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local dry, n, grace = ARGV[4] == '1', tonumber(ARGV[5]), tonumber(ARGV[6])
-local inUse, used = {}, {}
+local inUse, used, freed, exps = {}, {}, {}, {}
 for i = 1, n do
   local o = 7 + (i - 1) * 5
-  local u, c = sweep(KEYS[2 * i - 1], KEYS[2 * i], ARGV[o], now)
-  inUse[i], used[i] = u, c
+  local u, c, _, f, e = sweep(KEYS[2 * i - 1], KEYS[2 * i], ARGV[o], now)
+  inUse[i], used[i], freed[i], exps[i] = u, c, f, e
 end
 local fail = 0
 for i = 1, n do
@@ -89,24 +95,34 @@ for i = 1, n do
   local h, z = KEYS[2 * i - 1], KEYS[2 * i]
   local kind, limit, costS = ARGV[o], tonumber(ARGV[o + 1]), ARGV[o + 2]
   local cost, windowMs, windowEnd = tonumber(costS), tonumber(ARGV[o + 3]), tonumber(ARGV[o + 4])
+  local field = kind == 's' and 'sum' or 'held'
+  local delta = -freed[i]
   local taken = 0
   if fail == 0 then
     taken = cost
     if cost > 0 and not dry then
+      delta = delta + cost
+      redis.call('ZADD', z, fmt(kind == 's' and now + windowMs or holdUntil), id .. '|' .. costS)
+      -- TTLs are relative to the caller's clock, never Redis' own (no PEXPIREAT). Sliding keys
+      -- live 2 windows and are refreshed once less than one window + 1 s is left; calendar keys
+      -- live until the window's end + grace, set once per window.
+      local e = exps[i]
       if kind == 's' then
-        redis.call('ZADD', z, fmt(now + windowMs), id .. '|' .. costS)
-        redis.call('HINCRBY', h, 'sum', costS)
-        redis.call('PEXPIRE', h, fmt(windowMs + 1000))
-        redis.call('PEXPIRE', z, fmt(windowMs + 1000))
-      else
-        redis.call('ZADD', z, fmt(holdUntil), id .. '|' .. costS)
-        redis.call('HINCRBY', h, 'held', costS)
-        -- Relative TTL from the caller's clock, not PEXPIREAT: Redis' own clock must not decide.
-        redis.call('PEXPIRE', h, fmt(math.max(1, windowEnd + grace - now)))
-        redis.call('PEXPIRE', z, fmt(math.max(1, windowEnd + grace - now)))
+        if not e or e < now + windowMs + 1000 then
+          local ttl = 2 * windowMs + 1000
+          redis.call('PEXPIRE', z, fmt(ttl))
+          redis.call('HSET', h, 'exp', fmt(now + ttl))
+          redis.call('PEXPIRE', h, fmt(ttl))
+        end
+      elseif e ~= windowEnd then
+        local ttl = math.max(1, windowEnd + grace - now)
+        redis.call('PEXPIRE', z, fmt(ttl))
+        redis.call('HSET', h, 'exp', fmt(windowEnd))
+        redis.call('PEXPIRE', h, fmt(ttl))
       end
     end
   end
+  if delta ~= 0 then redis.call('HINCRBY', h, field, fmt(delta)) end
   out[#out + 1] = fmt(math.max(0, limit - inUse[i] - taken))
   local reset
   if kind == 's' then
@@ -146,8 +162,11 @@ for i = 1, n do
   else
     if redis.call('ZREM', z, member) == 1 then redis.call('HINCRBY', h, 'held', '-' .. reserved) end
     if tonumber(actual) > 0 then
-      redis.call('HINCRBY', h, 'used', actual)
-      redis.call('PEXPIRE', h, fmt(math.max(1, windowEnd + grace - now)))
+      -- The key normally already carries its window's TTL (set at admission); it is (re)created
+      -- only when the hold's hash expired or was lost, i.e. when 'used' starts from this amount.
+      if redis.call('HINCRBY', h, 'used', actual) == tonumber(actual) then
+        redis.call('PEXPIRE', h, fmt(math.max(1, windowEnd + grace - now)))
+      end
     end
   end
 end
@@ -164,7 +183,8 @@ local out = {}
 for i = 1, n do
   local kind, windowEnd = ARGV[1 + 2 * i], tonumber(ARGV[2 + 2 * i])
   local h, z = KEYS[2 * i - 1], KEYS[2 * i]
-  local _, used, held = sweep(h, z, kind, now)
+  local _, used, held, freed = sweep(h, z, kind, now)
+  if freed ~= 0 then redis.call('HINCRBY', h, kind == 's' and 'sum' or 'held', fmt(-freed)) end
   local reset = 0
   if kind == 's' then
     local last = lastScore(z)

@@ -138,6 +138,58 @@ describe.skipIf(!redisTestsEnabled())('limits on redis (LLMFW_SKIP_REDIS_TESTS=1
     for (const k of keys) expect(await admin.pttl(k)).toBeGreaterThan(0);
   });
 
+  it('keeps each counter equal to its live entries and every key under a TTL while windows roll over many admits and settles', async () => {
+    const { a, b, clock, keyPrefix } = await pair({ reservationTtlMs: 30_000 });
+    const limits = { requestsPerMinute: 1_000, tokensPerMinute: 1_000_000, budgets: [{ window: 'day' as const, tokens: 1e9 }] };
+    for (let i = 0; i < 40; i++) {
+      const r = await (i % 2 ? a : b).admit(req({ limits, promptTokens: 10 + i, maxOutputTokens: 50 }));
+      expect(r.ok).toBe(true);
+      // Every third reservation is never settled (a crashed instance): its day hold must expire.
+      if (r.ok && i % 3) await (i % 2 ? a : b).settle(r.reservation, { inputTokens: 10 + i, outputTokens: i });
+      clock.now += 7_000;
+    }
+    const keys = (await admin.keys(`${keyPrefix}*`)).filter((k) => !k.endsWith(':z'));
+    expect(keys.length).toBe(3);
+    for (const k of keys) {
+      const h = await admin.hgetall(k);
+      const live = await admin.zrangebyscore(`${k}:z`, clock.now + 1, '+inf');
+      const total = live.reduce((s, m) => s + Number(m.slice(m.indexOf('|') + 1)), 0);
+      // Entries at or before now are swept lazily: compare after the sweep an admit does.
+      const stale = await admin.zrangebyscore(`${k}:z`, '-inf', clock.now);
+      const staleSum = stale.reduce((s, m) => s + Number(m.slice(m.indexOf('|') + 1)), 0);
+      expect(Number(k.startsWith(`${keyPrefix}sw:`) ? h.sum : h.held)).toBe(total + staleSum);
+      expect(await admin.pttl(k)).toBeGreaterThan(0);
+      expect(await admin.pttl(`${k}:z`)).toBeGreaterThan(0);
+    }
+    // Expected usage from the schedule: admit i at T0 + 7 s·i; sliding entries live 60 s, day holds 30 s.
+    let rpm = 0, tpm = 0, dayUsed = 0, dayHeld = 0;
+    for (let i = 0; i < 40; i++) {
+      const t = T0 + 7_000 * i;
+      const settled = i % 3 !== 0;
+      if (t + 60_000 > clock.now) { rpm += 1; tpm += settled ? 10 + 2 * i : 60 + i; }
+      if (settled) dayUsed += 10 + 2 * i;
+      else if (t + 30_000 > clock.now) dayHeld += 60 + i;
+    }
+    const rows = await a.usage([{ scope: 'agent', name: 'bot', limits }]);
+    const by = (label: string) => rows.find((x) => x.limit === label)!;
+    expect(by('requestsPerMinute').used).toBe(rpm);
+    expect(by('tokensPerMinute').used).toBe(tpm);
+    expect(by('tokens/day').used).toBe(dayUsed);
+    expect(by('tokens/day').reserved).toBe(dayHeld);
+  });
+
+  it('gives a calendar counter recreated by a late settlement (its hash was lost) a TTL again', async () => {
+    const { a, keyPrefix } = await pair();
+    const limits = { budgets: [{ window: 'day' as const, tokens: 1e6 }] };
+    const r = await a.admit(req({ limits }));
+    expect(r.ok).toBe(true);
+    const key = `${keyPrefix}cal:agent:bot:tok:day:20261127`;
+    await admin.del(key);
+    if (r.ok) await a.settle(r.reservation, { inputTokens: 100, outputTokens: 5 });
+    expect(await admin.hget(key, 'used')).toBe('105');
+    expect(await admin.pttl(key)).toBeGreaterThan(0);
+  });
+
   it('limits MCP tool calls across instances', async () => {
     const { a, b } = await pair();
     const call = { agent: 'bot', server: 'fs', tool: 'write_file', callsPerMinute: 3 };
