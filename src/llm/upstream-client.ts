@@ -20,10 +20,15 @@ export interface UpstreamClients {
 /** Create the pool registry. */
 export function createUpstreamClients(logger?: Pick<Logger, 'warn'>): UpstreamClients {
   const pools = new Map<string, Pool>();
+  // The pool each compiled upstream resolved to: compiled upstreams are immutable and replaced
+  // on reload, so the per-request path skips the URL parse and the key string.
+  const resolved = new WeakMap<CompiledUpstream, Pool>();
   return {
     pool(up) {
+      const known = resolved.get(up);
+      if (known && !known.destroyed && !known.closed) return known;
       const c = up.config;
-      const origin = new URL(up.baseUrl).origin;
+      const origin = upstreamTarget(up).origin;
       const key = `${origin}|${c.caFile ?? ''}|${c.unsafeSkipTlsVerify}|${c.timeouts.connectMs}`;
       let pool = pools.get(key);
       if (!pool) {
@@ -43,6 +48,7 @@ export function createUpstreamClients(logger?: Pick<Logger, 'warn'>): UpstreamCl
         });
         pools.set(key, pool);
       }
+      resolved.set(up, pool);
       return pool;
     },
     async close() {
@@ -51,6 +57,20 @@ export function createUpstreamClients(logger?: Pick<Logger, 'warn'>): UpstreamCl
       await Promise.all(all.map((p) => p.destroy()));
     },
   };
+}
+
+/** Origin and base path of an upstream, parsed once per compiled upstream. */
+interface UpstreamTarget { origin: string; basePath: string }
+const targets = new WeakMap<CompiledUpstream, UpstreamTarget>();
+
+function upstreamTarget(up: CompiledUpstream): UpstreamTarget {
+  let t = targets.get(up);
+  if (!t) {
+    const base = new URL(up.baseUrl);
+    t = { origin: base.origin, basePath: base.pathname.endsWith('/') ? base.pathname.slice(0, -1) : base.pathname };
+    targets.set(up, t);
+  }
+  return t;
 }
 
 /** What `forward` sends. */
@@ -65,8 +85,7 @@ export interface ForwardRequest {
 
 /** Send one request upstream. Throws FirewallError (or the AbortError when the client left). */
 export async function forward(clients: UpstreamClients, up: CompiledUpstream, req: ForwardRequest): Promise<Dispatcher.ResponseData> {
-  const base = new URL(up.baseUrl);
-  const basePath = base.pathname.endsWith('/') ? base.pathname.slice(0, -1) : base.pathname;
+  const { basePath } = upstreamTarget(up);
   try {
     return await clients.pool(up).request({
       path: basePath + req.path,

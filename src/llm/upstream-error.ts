@@ -12,8 +12,42 @@ import { openAiErrorBody, recordDenial } from '../server/render.js';
 /** Largest upstream error body read; beyond it the body is withheld as not an error in the API's shape. */
 const MAX_ERROR_BODY = 1 << 20;
 
-/** Read at most `limit` bytes of a body; undefined when it is larger. */
-export async function readBounded(body: Dispatcher.ResponseData['body'], limit: number): Promise<Buffer | undefined> {
+/**
+ * Read at most `limit` bytes of a body; undefined when it is larger. Event listeners rather than
+ * `for await`: the async iterator costs an end-of-stream watcher and a promise per chunk on
+ * every proxied response. Failures are the same: the stream's error, or a premature close.
+ */
+export function readBounded(body: Dispatcher.ResponseData['body'], limit: number): Promise<Buffer | undefined> {
+  // A body that already ended or failed has no events left to wait for: let the iterator report it.
+  if (body.destroyed || body.readableEnded) return readBoundedIterating(body, limit);
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    const cleanup = () => {
+      body.off('data', onData);
+      body.off('end', onEnd);
+      body.off('error', onError);
+      body.off('close', onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) { cleanup(); body.destroy(); resolve(undefined); return; }
+      parts.push(chunk);
+    };
+    const onEnd = () => { cleanup(); resolve(parts.length === 1 ? parts[0] : Buffer.concat(parts)); };
+    const onError = (err: Error) => { cleanup(); reject(err); };
+    const onClose = () => {
+      cleanup();
+      reject(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    };
+    body.on('data', onData);
+    body.on('end', onEnd);
+    body.on('error', onError);
+    body.on('close', onClose);
+  });
+}
+
+async function readBoundedIterating(body: Dispatcher.ResponseData['body'], limit: number): Promise<Buffer | undefined> {
   const parts: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
