@@ -18,25 +18,37 @@ local function amountOf(member)
   return tonumber(string.sub(member, p + 1)) or 0
 end
 local function fmt(x) return string.format('%.0f', x) end
--- Drop expired entries of a rule. Returns (inUse, used, held, freed, exp): the caller folds
+-- Drop expired entries of a rule. Returns (inUse, used, held, freed, exp, nx): the caller folds
 -- -freed into its own HINCRBY (one write per rule instead of two); exp is the hash's 'exp' field
--- (absolute ms the keys' TTL was last set to, by the callers' clock) so TTLs are refreshed
--- only when needed instead of two PEXPIREs per rule per call.
+-- (absolute ms the keys' TTL was last set to, by the callers' clock) so TTLs are refreshed only
+-- when needed instead of two PEXPIREs per rule per call. Calendar hashes also keep 'nx', a lower
+-- bound of every hold's expiry: holds expire only when an instance crashes, so the ZSET is
+-- scanned only once now reaches nx (then nx moves to the oldest remaining hold). nx is written
+-- only to a hash that carries 'exp' (i.e. has a TTL), never creating a key without one.
 local function sweep(h, z, kind, now)
+  local v = redis.call('HMGET', h, 'sum', 'used', 'held', 'exp', 'nx')
+  local exp, nx = tonumber(v[4]), tonumber(v[5])
   local freed = 0
-  local expired = redis.call('ZRANGEBYSCORE', z, '-inf', now)
-  if #expired > 0 then
-    for _, m in ipairs(expired) do freed = freed + amountOf(m) end
-    redis.call('ZREMRANGEBYSCORE', z, '-inf', now)
+  if kind == 's' or not nx or nx <= now then
+    local expired = redis.call('ZRANGEBYSCORE', z, '-inf', now)
+    if #expired > 0 then
+      for _, m in ipairs(expired) do freed = freed + amountOf(m) end
+      redis.call('ZREMRANGEBYSCORE', z, '-inf', now)
+    end
+    if kind == 'c' then
+      local first = redis.call('ZRANGE', z, 0, 0, 'WITHSCORES')
+      nx = #first == 2 and tonumber(first[2]) or nil
+      if exp then
+        if nx then redis.call('HSET', h, 'nx', first[2]) elseif v[5] then redis.call('HDEL', h, 'nx') end
+      end
+    end
   end
-  local v = redis.call('HMGET', h, 'sum', 'used', 'held', 'exp')
-  local exp = tonumber(v[4])
   if kind == 's' then
     local s = (tonumber(v[1]) or 0) - freed
-    return s, s, 0, freed, exp
+    return s, s, 0, freed, exp, nil
   end
   local used, held = tonumber(v[2]) or 0, (tonumber(v[3]) or 0) - freed
-  return used + held, used, held, freed, exp
+  return used + held, used, held, freed, exp, nx
 end
 local function lastScore(z)
   local last = redis.call('ZRANGE', z, -1, -1, 'WITHSCORES')
@@ -50,17 +62,18 @@ end
  * n, grace, then per rule: kind (s|c), limit, cost, windowMs, windowEnd.
  * Returns { ok (1/0), failedIndex (1-based, 0 = none), retryAfterMs, remaining1, reset1, … }.
  *
- * Cost per rule in the steady state: sliding 5 commands (ZRANGEBYSCORE, ZREMRANGEBYSCORE, HMGET,
- * ZADD, HINCRBY), calendar 4; TTLs are refreshed about once per window (see COMMON's sweep).
+ * Cost per rule in the steady state: sliding 5 commands (HMGET, ZRANGEBYSCORE, ZREMRANGEBYSCORE,
+ * ZADD, HINCRBY), calendar 3 (HMGET, ZADD, HINCRBY); TTLs are refreshed about once per window
+ * and calendar holds scanned about once per reservation TTL (see COMMON's sweep).
  */
 export const RESERVE_LUA = `${COMMON}
 local id, now, holdUntil = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local dry, n, grace = ARGV[4] == '1', tonumber(ARGV[5]), tonumber(ARGV[6])
-local inUse, used, freed, exps = {}, {}, {}, {}
+local inUse, used, freed, exps, nxs = {}, {}, {}, {}, {}
 for i = 1, n do
   local o = 7 + (i - 1) * 5
-  local u, c, _, f, e = sweep(KEYS[2 * i - 1], KEYS[2 * i], ARGV[o], now)
-  inUse[i], used[i], freed[i], exps[i] = u, c, f, e
+  local u, c, _, f, e, x = sweep(KEYS[2 * i - 1], KEYS[2 * i], ARGV[o], now)
+  inUse[i], used[i], freed[i], exps[i], nxs[i] = u, c, f, e, x
 end
 local fail = 0
 for i = 1, n do
@@ -114,11 +127,17 @@ for i = 1, n do
           redis.call('HSET', h, 'exp', fmt(now + ttl))
           redis.call('PEXPIRE', h, fmt(ttl))
         end
-      elseif e ~= windowEnd then
-        local ttl = math.max(1, windowEnd + grace - now)
-        redis.call('PEXPIRE', z, fmt(ttl))
-        redis.call('HSET', h, 'exp', fmt(windowEnd))
-        redis.call('PEXPIRE', h, fmt(ttl))
+      else
+        local x = nxs[i]
+        local nx = (not x or holdUntil < x) and fmt(holdUntil) or nil
+        if e ~= windowEnd then
+          local ttl = math.max(1, windowEnd + grace - now)
+          redis.call('PEXPIRE', z, fmt(ttl))
+          if nx then redis.call('HSET', h, 'exp', fmt(windowEnd), 'nx', nx) else redis.call('HSET', h, 'exp', fmt(windowEnd)) end
+          redis.call('PEXPIRE', h, fmt(ttl))
+        elseif nx then
+          redis.call('HSET', h, 'nx', nx)
+        end
       end
     end
   end
