@@ -8,17 +8,29 @@ import { FirewallError } from '../errors.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
-/** Deepest nesting of `{`/`[` outside strings; stops early once `limit` is exceeded. */
+/**
+ * Deepest nesting of `{`/`[` outside strings; stops early once `limit` is exceeded. Inside a
+ * string it jumps to the next `"` with a native search (string content is most of a chat body)
+ * and counts the backslashes before it: an odd run means the quote is escaped, which is exactly
+ * what skipping the byte after each backslash decides.
+ */
 export function jsonDepthExceeds(buf: Uint8Array, limit: number): boolean {
+  const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   let depth = 0;
-  let inString = false;
-  for (let i = 0; i < buf.length; i++) {
-    const c = buf[i];
-    if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped byte
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) { if (++depth > limit) return true; }
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i];
+    if (c === 0x22) {
+      // In a string from i + 1: find its closing quote.
+      let q = i;
+      for (;;) {
+        q = b.indexOf(0x22, q + 1);
+        if (q < 0) return false; // unterminated string: nothing after it is structure
+        let run = 0;
+        while (b[q - 1 - run] === 0x5c) run++;
+        if ((run & 1) === 0) break;
+      }
+      i = q;
+    } else if (c === 0x7b || c === 0x5b) { if (++depth > limit) return true; }
     else if (c === 0x7d || c === 0x5d) depth--;
   }
   return false;
