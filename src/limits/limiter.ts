@@ -100,7 +100,8 @@ export class StoreLimiter implements Limiter {
       const actual = r.metric === 'usd' ? actualNano : actualTokens;
       // A sliding entry that was exact needs no change; a calendar hold must still become usage.
       if (actual === r.op.cost && r.op.kind === 'sliding') continue;
-      entries.push({ key: r.op.key, kind: r.op.kind, reserved: r.op.cost, actual, windowEnd: r.op.windowEnd });
+      entries.push({ key: r.op.key, kind: r.op.kind, reserved: r.op.cost, actual, windowEnd: r.op.windowEnd,
+        expiresAt: r.op.kind === 'sliding' ? h.now + r.op.windowMs : undefined });
     }
     if (entries.length === 0) return;
     try {

@@ -162,7 +162,8 @@ return out
 
 /**
  * Settle. KEYS: hash, zset per entry. ARGV: id, now, grace, n, then per entry: kind, reserved,
- * actual, windowEnd. A hold that already expired is gone; the actual usage is still charged.
+ * actual, and windowEnd (calendar) or the entry's expiry score (sliding; 0 = unknown, read it).
+ * A hold that already expired is gone; the actual usage is still charged.
  */
 export const SETTLE_LUA = `${COMMON}
 local id, now, grace, n = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -172,9 +173,10 @@ for i = 1, n do
   local kind, reserved, actual, windowEnd = ARGV[o], ARGV[o + 1], ARGV[o + 2], tonumber(ARGV[o + 3])
   local member = id .. '|' .. reserved
   if kind == 's' then
-    local score = redis.call('ZSCORE', z, member)
-    if score then
-      redis.call('ZREM', z, member)
+    local score = ARGV[o + 3]
+    if score == '0' then score = redis.call('ZSCORE', z, member) end
+    -- ZREM says whether the entry is still in the window (not swept): only then move it.
+    if score and redis.call('ZREM', z, member) == 1 then
       if tonumber(actual) > 0 then redis.call('ZADD', z, score, id .. '|' .. actual) end
       redis.call('HINCRBY', h, 'sum', fmt(tonumber(actual) - tonumber(reserved)))
     end

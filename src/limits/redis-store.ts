@@ -86,7 +86,9 @@ export class RedisStore implements LimitStore {
   async settle(op: { id: string; now: number; entries: SettleEntry[] }): Promise<void> {
     const keys = this.#keys(op.entries);
     const args = [op.id, String(op.now), String(CALENDAR_GRACE_MS), String(op.entries.length)];
-    for (const e of op.entries) args.push(e.kind === 'sliding' ? 's' : 'c', String(e.reserved), String(e.actual), String(e.windowEnd));
+    for (const e of op.entries) {
+      args.push(e.kind === 'sliding' ? 's' : 'c', String(e.reserved), String(e.actual), String(e.kind === 'sliding' ? e.expiresAt ?? 0 : e.windowEnd));
+    }
     await this.#run('llmfwSettle', keys, args);
   }
 

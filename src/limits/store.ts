@@ -47,6 +47,9 @@ export interface SettleEntry {
   actual: number;
   /** Calendar: window end, to keep the key alive until then. */
   windowEnd: number;
+  /** Sliding: when the admission's entry leaves the window (admission time + windowMs); lets
+   * the Redis script move the entry without first reading its score. Optional. */
+  expiresAt?: number;
 }
 
 export interface ReserveOp {
