@@ -15,7 +15,8 @@ import { checkRequestShape } from './request-shape.js';
 import { relayJson } from './respond-json.js';
 import { relayStream } from './respond-stream.js';
 import { ROUTE_PATHS, type LlmRoute } from './routes-meta.js';
-import { forward, upstreamConfigProblem, upstreamError, upstreamHeaders } from './upstream-client.js';
+import { forwardStage } from './forward-stage.js';
+import { upstreamConfigProblem, upstreamHeaders } from './upstream-client.js';
 import { relayUpstreamError } from './upstream-error.js';
 
 type Obj = Record<string, any>;
@@ -74,32 +75,16 @@ export function llmHandler(route: LlmRoute) {
     if (!limits.ok) return sendDenial(request, reply, limits.denial, { headers: limits.headers });
     const ticket = limits.ticket;
 
-    // A client that disconnects aborts the upstream call (no orphaned upstream requests).
-    const abort = new AbortController();
-    reply.raw.once('close', () => { if (!reply.raw.writableFinished) abort.abort(); });
-
-    const t0 = performance.now();
-    let res;
-    try {
-      res = await forward(deps.upstreams, up, {
-        path: ROUTE_PATHS[route],
-        method: 'POST',
-        headers: upstreamHeaders(up, request.id, request.headers, true),
-        body: changed ? JSON.stringify(body) : request.rawBody,
-        signal: abort.signal,
-      });
-    } catch (err) {
+    const fwd = await forwardStage(request, reply, {
+      up, path: ROUTE_PATHS[route], metricRoute: route,
+      headers: upstreamHeaders(up, request.id, request.headers, true),
+      body: changed ? JSON.stringify(body) : request.rawBody,
+    });
+    if (!fwd.ok) {
       ticket?.release();
-      if (abort.signal.aborted) {
-        st.event = 'request.aborted';
-        return reply.hijack();
-      }
-      const fe = upstreamError(err);
-      deps.metrics.upstreamErrors.inc({ upstream: up.name, kind: (err as { kind?: string }).kind ?? fe.kind });
-      return sendDenial(request, reply, { error: fe.entry, detail: fe.detail }, { decision: 'error' });
+      return fwd.aborted ? reply : sendDenial(request, reply, fwd.denial, { decision: 'error' });
     }
-    st.upstreamLatencyMs = Math.round((performance.now() - t0) * 1000) / 1000;
-    deps.metrics.upstreamLatency.observe({ upstream: up.name, route }, st.upstreamLatencyMs / 1000);
+    const { res, abort } = fwd;
     reply.headers(limits.headers);
 
     if (res.statusCode >= 400) {

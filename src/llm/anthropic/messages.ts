@@ -10,7 +10,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { deny } from '../../errors.js';
 import { TOOL_RULE } from '../authorize.js';
 import type { InspectContext } from '../inspect-stage.js';
-import { forward, upstreamConfigProblem, upstreamError } from '../upstream-client.js';
+import { forwardStage } from '../forward-stage.js';
+import { upstreamConfigProblem, upstreamError } from '../upstream-client.js';
 import { readBounded } from '../upstream-error.js';
 import { MAX_INSPECTED_BODY } from '../respond-json.js';
 import { calledToolNames } from './extract.js';
@@ -64,32 +65,16 @@ export async function handleMessages(request: FastifyRequest, reply: FastifyRepl
   if (!limits.ok) return sendAnthropicDenial(request, reply, limits.denial, { headers: limits.headers });
   const ticket = limits.ticket;
 
-  // A client that disconnects aborts the upstream call (no orphaned upstream requests).
-  const abort = new AbortController();
-  reply.raw.once('close', () => { if (!reply.raw.writableFinished) abort.abort(); });
-
-  const t0 = performance.now();
-  let res;
-  try {
-    res = await forward(deps.upstreams, up, {
-      path: '/messages',
-      method: 'POST',
-      headers: anthropicUpstreamHeaders(up, request.id, request.headers, true),
-      body: changed ? JSON.stringify(body) : request.rawBody ?? JSON.stringify(body),
-      signal: abort.signal,
-    });
-  } catch (err) {
+  const fwd = await forwardStage(request, reply, {
+    up, path: '/messages', metricRoute: 'messages',
+    headers: anthropicUpstreamHeaders(up, request.id, request.headers, true),
+    body: changed ? JSON.stringify(body) : request.rawBody ?? JSON.stringify(body),
+  });
+  if (!fwd.ok) {
     ticket?.release();
-    if (abort.signal.aborted) {
-      st.event = 'request.aborted';
-      return reply.hijack();
-    }
-    const fe = upstreamError(err);
-    deps.metrics.upstreamErrors.inc({ upstream: up.name, kind: fe.kind });
-    return sendAnthropicDenial(request, reply, { error: fe.entry, detail: fe.detail }, { decision: 'error' });
+    return fwd.aborted ? reply : sendAnthropicDenial(request, reply, fwd.denial, { decision: 'error' });
   }
-  st.upstreamLatencyMs = Math.round((performance.now() - t0) * 1000) / 1000;
-  deps.metrics.upstreamLatency.observe({ upstream: up.name, route: 'messages' }, st.upstreamLatencyMs / 1000);
+  const { res, abort } = fwd;
   reply.headers(limits.headers);
 
   if (res.statusCode >= 300) {
