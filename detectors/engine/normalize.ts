@@ -149,120 +149,141 @@ function isSpace(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x3000 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029;
 }
 function isLatin(c: number): boolean { return c >= 97 && c <= 122; }
-/** Word-unit class of each non-ASCII BMP unit, filled on first use: 0 unknown, 1 word, 2 not. */
-const wordTable = new Uint8Array(65536);
 /** Word units: ASCII letters/digits/$, and non-ASCII letters (cased, or confusable). */
 function isWordUnit(c: number): boolean {
   if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 36;
-  let k = c <= 0xffff ? wordTable[c]! : 0;
-  if (k === 0) {
-    const l = lowerUnit(c);
-    k = CONFUSABLES.has(c) || l !== c || String.fromCharCode(c).toUpperCase() !== String.fromCharCode(c) ? 1 : 2;
-    if (c <= 0xffff) wordTable[c] = k;
-  }
-  return k === 1;
+  return CONFUSABLES.has(c) || lowerUnit(c) !== c || String.fromCharCode(c).toUpperCase() !== String.fromCharCode(c);
 }
+
+// Class bits of one UTF-16 unit for the folded view, so its loop does one table read per unit
+// instead of several predicate calls and Map lookups. Bits describe the unit's lower case `l`.
+const C_KNOWN = 1;
+const C_SPACE = 2;
+const C_WORD = 4;
+/** `l` is a..z. */
+const C_LATIN = 8;
+/** `l` is 0..9. */
+const C_DIGIT = 16;
+/** `l` is a Cyrillic/Greek look-alike (a CONFUSABLES key). */
+const C_CONF = 32;
+/** `l` is another non-ASCII unit. */
+const C_OTHER = 64;
+/** `l` is ASCII with a leet replacement (digits 0 1 3 4 5 7 and `$`). */
+const C_LEET = 128;
+/** Class of each BMP unit (0 = not computed yet), and the unit the folded view writes for it. */
+const classTable = new Uint8Array(65536);
+/** Folded unit: the lower case, or the Latin letter of a look-alike (used only when the word folds). */
+const confTable = new Uint16Array(65536);
+
+/** Compute (once) the class of unit `c` from the same predicates the view is defined by. */
+function classify(c: number): number {
+  const l = lowerUnit(c);
+  let k = C_KNOWN;
+  if (isSpace(c)) k |= C_SPACE;
+  if (isWordUnit(c)) k |= C_WORD;
+  if (isLatin(l)) k |= C_LATIN;
+  else if (l >= 48 && l <= 57) k |= C_DIGIT;
+  else if (l >= 128) k |= CONFUSABLES.has(l) ? C_CONF : C_OTHER;
+  if (l < 128 && LEET[l]) k |= C_LEET;
+  classTable[c] = k;
+  lowerTable[c] = l;
+  confTable[c] = CONFUSABLES.get(l) ?? l;
+  return k;
+}
+for (let c = 0; c < 128; c++) classify(c);
+
+/** Reused output buffer of the folded view's units (scans are synchronous). */
+let unitScratch = new Uint16Array(4096);
 
 /**
  * The folded view used by injection rules. Look-alikes are folded only inside words that mix
  * scripts (genuine Russian or Greek text is left alone); leet digits only inside words with at
  * least two Latin letters and only next to a letter ("1gn0r3" folds, "base64", "4 apples" do not).
+ * One pass driven by a per-unit class table (no Map lookups or case conversions per unit).
  */
 export function foldedView(strict: TextView): TextView {
-  if (!strict.starts) {
-    const fast = foldedAscii(strict.text);
-    if (fast) return fast;
-  }
   const src = strict.text;
   const len = src.length;
   const ss = strict.starts;
   const se = strict.ends;
-  // Folding never lengthens the text (one unit in, at most one out), so the output is
-  // preallocated and written in place: this loop runs over every non-ASCII request.
-  const units = new Uint16Array(len);
+  // Folding never lengthens the text (one unit in, at most one out), so every buffer is sized len.
+  if (unitScratch.length < len) unitScratch = new Uint16Array(Math.max(len, unitScratch.length * 2));
+  const units = unitScratch;
+  const cls = classTable;
+  const lowers = lowerTable;
   const starts = new Int32Array(len);
   const ends = new Int32Array(len);
+  let wide = false;
   let n = 0;
   let i = 0;
   let spaceFrom = -1;
   while (i < len) {
-    const c = src.charCodeAt(i);
-    if (isSpace(c)) { if (spaceFrom < 0) spaceFrom = i; i++; continue; }
+    let c = src.charCodeAt(i);
+    let k = cls[c]!;
+    if (k === 0) k = classify(c);
+    if (k & C_SPACE) { if (spaceFrom < 0) spaceFrom = i; i++; continue; }
     if (spaceFrom >= 0) {
       if (n) { units[n] = 32; starts[n] = ss ? ss[spaceFrom]! : spaceFrom; ends[n] = se ? se[i - 1]! : i; n++; }
       spaceFrom = -1;
     }
-    if (!isWordUnit(c)) { units[n] = lowerUnit(c); starts[n] = ss ? ss[i]! : i; ends[n] = se ? se[i]! : i + 1; n++; i++; continue; }
-    // One word: count scripts, then emit with the folding it qualifies for.
-    let j = i;
-    let latin = 0, conf = 0, other = 0, digits = 0;
-    while (j < len) {
-      const cj = src.charCodeAt(j);
-      if (!isWordUnit(cj)) break;
-      const l = lowerUnit(cj);
-      if (isLatin(l)) latin++;
-      else if (l >= 48 && l <= 57) digits++;
-      else if (l >= 128) { if (CONFUSABLES.has(l)) conf++; else other++; }
-      j++;
+    if (!(k & C_WORD)) {
+      const l = lowers[c]!;
+      if (l > 255) wide = true;
+      units[n] = l;
+      starts[n] = ss ? ss[i]! : i; ends[n] = se ? se[i]! : i + 1;
+      n++; i++; continue;
     }
+    // One word: emitted lower-cased while its scripts are counted; rewritten in place (same
+    // length, same map) when it qualifies for look-alike or leet folding.
+    const i0 = i;
+    const n0 = n;
+    let latin = 0, conf = 0, other = 0, digits = 0;
+    for (;;) {
+      const l = lowers[c]!;
+      if (l > 255) wide = true;
+      units[n] = l;
+      starts[n] = ss ? ss[i]! : i; ends[n] = se ? se[i]! : i + 1;
+      n++;
+      if (k & C_LATIN) latin++;
+      else if (k & C_DIGIT) digits++;
+      else if (k & C_CONF) conf++;
+      else if (k & C_OTHER) other++;
+      if (++i >= len) break;
+      c = src.charCodeAt(i);
+      k = cls[c]!;
+      if (k === 0) k = classify(c);
+      if (!(k & C_WORD)) break;
+    }
+    if (digits === 0 && conf === 0) continue;
     const foldConf = latin > 0 && conf > 0;
     const foldLeet = digits > 0 && latin + (foldConf ? conf : 0) >= 2 && other === 0;
-    for (let k = i; k < j; k++) {
-      let l = lowerUnit(src.charCodeAt(k));
-      if (foldConf && CONFUSABLES.has(l)) l = CONFUSABLES.get(l)!;
-      else if (foldLeet && l < 128 && LEET[l]) {
-        const prev = k > i ? lowerUnit(src.charCodeAt(k - 1)) : 0;
-        const next = k + 1 < j ? lowerUnit(src.charCodeAt(k + 1)) : 0;
-        if (isLatin(prev) || isLatin(next) || CONFUSABLES.has(prev) || CONFUSABLES.has(next)) l = LEET[l]!;
+    if (!foldConf && !foldLeet) continue;
+    for (let q = i0; q < i; q++) {
+      const cq = src.charCodeAt(q);
+      const kq = cls[cq]!;
+      if (foldConf && kq & C_CONF) units[n0 + q - i0] = confTable[cq]!;
+      else if (foldLeet && kq & C_LEET) {
+        const prev = q > i0 ? cls[src.charCodeAt(q - 1)]! : 0;
+        const next = q + 1 < i ? cls[src.charCodeAt(q + 1)]! : 0;
+        if ((prev | next) & (C_LATIN | C_CONF)) units[n0 + q - i0] = LEET[lowers[cq]!]!;
       }
-      units[n] = l; starts[n] = ss ? ss[k]! : k; ends[n] = se ? se[k]! : k + 1; n++;
     }
-    i = j;
   }
-  const text = Buffer.from(units.buffer, 0, n * 2).toString('utf16le');
+  const text = unitsToString(units, n, wide);
+  // Every unit kept one to one (no whitespace run collapsed or dropped) over an identity strict
+  // view: the map is the identity, and null says so without keeping two arrays alive.
+  if (!ss && n === len) return { text, starts: null, ends: null, invisibles: strict.invisibles };
   return { text, starts: starts.subarray(0, n), ends: ends.subarray(0, n), invisibles: strict.invisibles };
 }
 
-/**
- * Fast path of `foldedView` for plain ASCII text (the common case): same result, one pass over
- * char codes into preallocated arrays. Returns undefined when the text is not plain ASCII.
- */
-function foldedAscii(src: string): TextView | undefined {
-  const len = src.length;
-  const units = new Uint16Array(len);
-  const starts = new Int32Array(len);
-  const ends = new Int32Array(len);
-  let n = 0;
-  let i = 0;
-  let spaceFrom = -1;
-  while (i < len) {
-    const c = src.charCodeAt(i);
-    if (c >= 128) return undefined;
-    if (c === 32 || (c >= 9 && c <= 13)) { if (spaceFrom < 0) spaceFrom = i; i++; continue; }
-    if (spaceFrom >= 0) { if (n) { units[n] = 32; starts[n] = spaceFrom; ends[n] = i; n++; } spaceFrom = -1; }
-    const isWord = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 36;
-    if (!isWord) { units[n] = c; starts[n] = i; ends[n] = i + 1; n++; i++; continue; }
-    let j = i;
-    let latin = 0, digits = 0;
-    for (; j < len; j++) {
-      const cj = src.charCodeAt(j);
-      if ((cj >= 97 && cj <= 122) || (cj >= 65 && cj <= 90)) latin++;
-      else if (cj >= 48 && cj <= 57) digits++;
-      else if (cj !== 36) break;
-    }
-    const foldLeet = digits > 0 && latin >= 2;
-    for (let k = i; k < j; k++) {
-      let l = src.charCodeAt(k);
-      if (l >= 65 && l <= 90) l += 32;
-      else if (foldLeet && LEET[l]) {
-        const p = k > i ? src.charCodeAt(k - 1) | 32 : 0;
-        const q = k + 1 < j ? src.charCodeAt(k + 1) | 32 : 0;
-        if ((p >= 97 && p <= 122) || (q >= 97 && q <= 122)) l = LEET[l]!;
-      }
-      units[n] = l; starts[n] = k; ends[n] = k + 1; n++;
-    }
-    i = j;
-  }
-  const text = Buffer.from(units.buffer, 0, n * 2).toString('utf16le');
-  return { text, starts: starts.subarray(0, n), ends: ends.subarray(0, n), invisibles: [] };
+/** Latin-1 scratch for one-byte output (V8 keeps such strings one byte wide: cheaper to match and hash). */
+let byteScratch = new Uint8Array(4096);
+
+/** The first `n` units as a string; one-byte when every unit is below 256. */
+function unitsToString(units: Uint16Array, n: number, wide: boolean): string {
+  if (wide) return Buffer.from(units.buffer, units.byteOffset, n * 2).toString('utf16le');
+  if (byteScratch.length < n) byteScratch = new Uint8Array(Math.max(n, byteScratch.length * 2));
+  const b = byteScratch;
+  for (let k = 0; k < n; k++) b[k] = units[k]!;
+  return Buffer.from(b.buffer, b.byteOffset, n).toString('latin1');
 }
