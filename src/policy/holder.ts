@@ -26,6 +26,12 @@ export interface PolicyHolderOptions extends CompileOptions {
   logger?: HolderLogger;
   /** Debounce for bursts of file events (editors write in several steps), ms. */
   debounceMs?: number;
+  /**
+   * Work that must succeed before a reloaded policy goes into force (building its detector
+   * engine). It runs before the swap, so the policy and what is built from it change together;
+   * when it throws, the reload fails and the last good policy stays.
+   */
+  prepare?: (next: CompiledPolicy) => Promise<void>;
 }
 
 /**
@@ -72,6 +78,7 @@ export class PolicyHolder extends EventEmitter {
         const next = await loadPolicyFile(this.#path, this.#opts);
         const changed = next.revision !== this.#policy.revision;
         if (changed) {
+          await this.#opts.prepare?.(next);
           const previous = this.#policy.revision;
           this.#policy = next;
           this.#opts.logger?.info({ event: 'policy.reloaded', revision: next.revision, previous, source: next.source }, 'policy reloaded');

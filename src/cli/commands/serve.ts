@@ -13,7 +13,7 @@ import { policyWarnings } from './policy.js';
 
 interface ServeOptions { policy: string; host?: string; port?: string; upstreamUrl?: string; redisUrl?: string }
 
-/** Build the engine for a policy; a failure is fatal at boot and keeps the old engine on reload. */
+/** Build the engine for a policy; a failure is fatal at boot and fails the reload (old policy and engine stay). */
 async function engineFor(p: CompiledPolicy): Promise<Engine> {
   const { createEngine } = await import('../../../detectors/engine/index.js');
   return createEngine(p.engineOptions);
@@ -21,12 +21,19 @@ async function engineFor(p: CompiledPolicy): Promise<Engine> {
 
 export async function run(opts: ServeOptions): Promise<number | void> {
   let logger: Logger | undefined;
+  const engines = new WeakMap<CompiledPolicy, Engine>();
   const logRef: HolderLogger = {
     info: (o, m) => logger?.info(o, m), warn: (o, m) => logger?.warn(o, m), error: (o, m) => logger?.error(o, m),
   };
   let holder: PolicyHolder;
   try {
-    holder = await PolicyHolder.open(opts.policy, { logger: logRef, upstreamUrl: opts.upstreamUrl });
+    // A reload builds the new policy's detector engine before the policy goes into force, so a
+    // request never runs one policy with another policy's engine, and a policy whose engine
+    // cannot be built (a bad custom rule) is refused as a whole, keeping the last good one.
+    holder = await PolicyHolder.open(opts.policy, {
+      logger: logRef, upstreamUrl: opts.upstreamUrl,
+      prepare: async (next) => { engines.set(next, await engineFor(next)); },
+    });
   } catch (err) {
     process.stderr.write(`llm-firewall: cannot start: ${(err as Error).message}\n`);
     return 1;
@@ -50,9 +57,15 @@ export async function run(opts: ServeOptions): Promise<number | void> {
     // appear on /metrics next to the request metrics.
     metricsRegistry: metrics.registry,
   });
+  const startOnly = (p: CompiledPolicy) => JSON.stringify({ server: p.doc.server, audit: { destination: p.doc.audit.destination, level: p.doc.audit.level } });
+  const atStart = startOnly(policy);
   holder.on('reload', (p: CompiledPolicy) => {
     warn(p);
-    engineFor(p).then((e) => { engine = e; }, (err: Error) => logger!.error({ event: 'engine.reload_failed', reason: err.message }, 'detector engine rebuild failed; keeping the previous one'));
+    if (startOnly(p) !== atStart) {
+      logger!.warn({ event: 'policy.restart_needed', revision: p.revision, fields: ['server', 'audit.destination', 'audit.level'] },
+        'server.* and audit settings changed: they apply at start only; restart the firewall to use them (everything else is in force now)');
+    }
+    engine = engines.get(p) ?? engine;
   });
   holder.watch();
 

@@ -107,4 +107,44 @@ audit: { destination: stderr, level: info }
     expect(stderr).toContain('"event":"server.stopped"');
     expect(stderr).not.toContain(key);
   }, 90_000); // a cold `serve` (tsx compile, detector packs, tiktoken) is slow on a busy 2-core box
+
+  it('serve hot-reloads a policy together with its detector engine and says when a start-only setting changed', async () => {
+    const keyOut = cli('keys', 'create', '--agent', 'assistant').stdout;
+    const key = /key:\s+(\S+)/.exec(keyOut)![1];
+    const hash = /"(sha256:[0-9a-f]{64})"/.exec(keyOut)![1];
+    const policy = join(dir, 'reload.yaml');
+    const text = (extra: string, level: string) => `version: 1
+server: { host: 127.0.0.1, port: 0 }
+upstreams:
+  openai: { baseUrl: https://api.openai.com/v1, apiKeyEnv: FW_CLI_TEST_KEY }
+agents:
+  assistant: { keys: ["${hash}"], models: ["gpt-4o-mini"] }
+audit: { destination: stderr, level: ${level} }
+${extra}`;
+    writeFileSync(policy, text('', 'info'));
+    const proc = spawn(process.execPath, [BIN, 'serve', '--policy', policy, '--upstream-url', stub.url], { cwd: ROOT, env: { ...process.env, FW_CLI_TEST_KEY: 'sk-cli' } });
+    let stderr = '';
+    proc.stderr!.on('data', (d) => { stderr += d; });
+    const waitFor = (re: RegExp, what: string) => new Promise<RegExpExecArray>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`${what}: ${stderr.slice(-2000)}`)), 30_000);
+      const check = () => { const m = re.exec(stderr); if (m) { clearTimeout(t); proc.stderr!.off('data', check); resolve(m); } };
+      proc.stderr!.on('data', check);
+      check();
+    });
+    try {
+      const url = (await waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+) /, 'serve did not start'))[1];
+      const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: key, maxRetries: 0 });
+      const ask = () => client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'status of project falcon?' }] });
+      await expect(ask()).resolves.toBeDefined();
+      // The reload adds a custom rule (compiled into the new engine) and changes a start-only setting.
+      writeFileSync(policy, text('detectors:\n  customRules:\n    - { id: custom.project-falcon, pattern: "(?i)project\\\\s+falcon", action: block }\n', 'debug'));
+      await waitFor(/"event":"policy.reloaded"/, 'no reload');
+      await expect(ask()).rejects.toMatchObject({ status: 403, code: 'firewall_blocked' });
+      expect(stderr).toContain('"event":"policy.restart_needed"');
+    } finally {
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      await exited;
+    }
+  }, 90_000);
 });

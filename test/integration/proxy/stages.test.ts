@@ -21,6 +21,7 @@ let stub: UpstreamStub;
 let fw: TestFirewall;
 let fwMonitor: TestFirewall;
 let fwReversible: TestFirewall;
+let fwReversibleOnly: TestFirewall;
 let fwLimited: TestFirewall;
 const limiters: Array<{ close(): Promise<void> }> = [];
 
@@ -48,11 +49,17 @@ beforeAll(async () => {
   fw = await start(policyText('detectors: { canary: { enabled: true } }'));
   fwMonitor = await start(policyText('monitorMode: true'));
   fwReversible = await start(policyText('  redaction: { reversible: true }'));
+  fwReversibleOnly = await start(policyYaml(stub.url, agent(), `defaults:
+  actions:
+    request:  { promptInjection: block, secrets: block, pii: redact }
+    response: { secrets: allow, pii: allow, promptInjection: allow, canary: allow }
+  redaction: { reversible: true }
+`));
   fwLimited = await start(policyText('', `
     limits: { requestsPerMinute: 3 }`), true);
 });
 afterAll(async () => {
-  for (const f of [fw, fwMonitor, fwReversible, fwLimited]) await f?.close();
+  for (const f of [fw, fwMonitor, fwReversible, fwReversibleOnly, fwLimited]) await f?.close();
   for (const l of limiters) await l.close();
   await stub?.close();
 });
@@ -168,6 +175,25 @@ describe('inspect stage (real engine)', () => {
     const r = await sdk(fwReversible).chat.completions.create({ model: 'gpt-4o-mini', messages: user('write to jane.doe@acme-corp.io') });
     expect(stub.requests[0].json.messages[0].content).not.toContain('jane.doe@acme-corp.io');
     expect(r.choices[0].message.content).toBe('write to jane.doe@acme-corp.io');
+  });
+
+  it.each([
+    ['with response detectors on', () => fwReversible],
+    ['with no response detector (nothing else holds text back)', () => fwReversibleOnly],
+  ])('reversible redaction restores a placeholder the stream split across chunks, at every split point (%s)', async (_label, which) => {
+    const fwUnderTest = which();
+    for (let shift = 0; shift < 9; shift++) {
+      const original = `${'x'.repeat(shift)} mail jane.doe@acme-corp.io and bob@example.org [not a placeholder] [EMAIL_`;
+      stub.reset();
+      stub.set({ echo: 'user' });
+      const stream = await sdk(fwUnderTest).chat.completions.create({ model: 'gpt-4o-mini', messages: user(original), stream: true });
+      let text = '';
+      for await (const c of stream) text += c.choices[0]?.delta?.content ?? '';
+      const sent = stub.requests[0].json.messages[0].content as string;
+      expect(sent).not.toContain('jane.doe@acme-corp.io');
+      expect(sent).toContain('[EMAIL_1]');
+      expect(text).toBe(original);
+    }
   });
 });
 

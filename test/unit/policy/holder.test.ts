@@ -78,4 +78,28 @@ describe('PolicyHolder', () => {
     expect(r).toEqual({ ok: true, changed: false, revision: before.revision });
     expect(holder.current()).toBe(before);
   });
+
+  it('prepare runs before the swap (the old policy is still in force) and its failure keeps the last good policy', async () => {
+    let seenDuringPrepare: string | undefined;
+    let fail = true;
+    holder = await PolicyHolder.open(file, {
+      logger,
+      prepare: async (next) => {
+        seenDuringPrepare = holder!.current().revision;
+        if (fail) throw new Error(`detector engine: rule custom.bad in ${next.source} does not compile`);
+      },
+    });
+    const first = holder.current().revision;
+    writeFileSync(file, MINIMAL.replace('gpt-4o-mini', 'gpt-4o'));
+    const failed = await holder.reload();
+    expect(failed).toMatchObject({ ok: false, revision: first });
+    expect(holder.current().revision).toBe(first);
+    expect(seenDuringPrepare).toBe(first);
+    expect(logs.find((l) => l.event === 'policy.reload_failed')?.reason).toContain('custom.bad');
+
+    fail = false;
+    const ok = await holder.reload();
+    expect(ok).toMatchObject({ ok: true, changed: true });
+    expect(holder.current().revision).not.toBe(first);
+  });
 });
