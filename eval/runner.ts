@@ -32,14 +32,33 @@ export interface RowResult {
 export type ProgressFn = (done: number, total: number) => void;
 
 /**
- * Tool descriptions are scanned as MCP tool descriptions; everything else as user text on the LLM
- * path. One context per kind of text keeps attack and benign rows of a file comparable.
+ * Files whose texts are retrieved content (e-mails, tables, code, web pages with an instruction
+ * possibly planted in them): every file in a folder named `B_indirect`, the public collection's
+ * "indirect prompt injection in documents" folder. Decided by the FILE only, never by a row's
+ * label, so the clean documents of such a file are scanned exactly like its attacks. Our own
+ * `injection/indirect.jsonl` stays user text: several of its carriers open with the user's own
+ * request ("Summarise the sales per region from this CSV: …"), i.e. a user message with pasted
+ * content, where a request is not a sign of injection.
+ */
+export function isDocumentFile(row: Pick<EvalRow, 'dataset'>): boolean {
+  return row.dataset.split('/')[0]!.toLowerCase() === 'b_indirect';
+}
+
+/**
+ * The role a row's text has in production, from the kind of file it comes from: tool descriptions
+ * are MCP tool descriptions; rows of a retrieved-content file (`isDocumentFile`) are `document`
+ * text (what a RAG step or a tool result hands the model: indirect injection); everything else is
+ * user text on the LLM path. One context per FILE keeps attack and benign rows of a file
+ * comparable. `LLMFW_EVAL_ROLE=document|tool|user` forces one role for every non-tool-description
+ * row: `document` shows the false positives of the document-only rules on ordinary prompts.
  */
 export function contextFor(row: EvalRow, detector: string): ScanContext {
   if (detector === 'tool-poisoning' || row.toolName !== undefined) {
     return { direction: 'request', surface: 'mcp', role: 'tool-description' };
   }
-  return { direction: 'request', surface: 'llm', role: 'user' };
+  const forced = process.env.LLMFW_EVAL_ROLE;
+  if (forced === 'document' || forced === 'tool' || forced === 'user') return { direction: 'request', surface: 'llm', role: forced };
+  return { direction: 'request', surface: 'llm', role: isDocumentFile(row) ? 'document' : 'user' };
 }
 
 /**
