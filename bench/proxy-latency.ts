@@ -8,15 +8,16 @@
  *   bare: auth + model allowlist + audit (detectors off, no limits)
  *   full: the default pipeline (detector engine on, in-memory rate limits and budgets)
  * in two load modes, because they answer different questions:
- *   fixed rate  — the 32 connections together send BENCH_RATE requests per second (autocannon
- *                 `overallRate`), below what any target saturates at: the latency a request
+ *   fixed rate  — BENCH_RATE requests per second over 32 connections, dispatched evenly by an
+ *                 open-loop sender (bench/paced-load.ts; latency from dispatch, so queueing is
+ *                 never hidden), below what any target saturates at: the latency a request
  *                 gains by passing through the firewall (the issue's "added p50/p99").
  *   saturated   — closed loop, each connection sends its next request as soon as the last one
  *                 is answered: the throughput ratio. On a 2-core machine that also runs the
  *                 stub and the load generator, the latency here is mostly queueing (32 requests
  *                 waiting for one busy core), so it grows with CPU per request, not with what
  *                 one request waits for; it is reported, not hidden.
- * Latencies are taken from autocannon's per-response hrtime (float ms, not its 1 ms histogram).
+ * Saturated latencies are autocannon's per-response hrtime (float ms, not its 1 ms histogram).
  * Prints p50/p99, the differences against direct and the throughput ratio, plus the CPU the
  * firewall process spent per request; writes JSON to bench/results/.
  *
@@ -31,6 +32,7 @@ import { join } from 'node:path';
 // @ts-expect-error -- autocannon ships no type declarations
 import autocannon from 'autocannon';
 import { generateKey } from '../src/auth/index.js';
+import { pacedLoad } from './paced-load.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -87,25 +89,31 @@ interface Phase {
 }
 
 async function load(name: string, url: string, key: string, body: string, pids: { stub?: number; firewall?: number }, rate?: number): Promise<Phase> {
-  const times: number[] = [];
+  let times: number[] = [];
   const fw0 = cpuMsOf(pids.firewall);
   const st0 = cpuMsOf(pids.stub);
-  const instance = autocannon({
-    url, method: 'POST', connections: CONNECTIONS, duration: SECONDS, body, ...(rate ? { overallRate: rate } : {}),
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-  });
-  instance.on('response', (_c: unknown, status: number, _bytes: number, ms: number) => { if (status < 300) times.push(ms); });
-  const r = await instance;
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
+  let rps: number; let requests: number; let errors: number; let non2xx = 0;
+  if (rate) {
+    const u = new URL(url);
+    const r = await pacedLoad({ origin: u.origin, path: u.pathname, body, headers, rate, seconds: SECONDS, connections: CONNECTIONS });
+    times = r.times; rps = r.rps; requests = r.times.length + r.errors; errors = r.errors;
+  } else {
+    const instance = autocannon({ url, method: 'POST', connections: CONNECTIONS, duration: SECONDS, body, headers });
+    instance.on('response', (_c: unknown, status: number, _bytes: number, ms: number) => { if (status < 300) times.push(ms); });
+    const r = await instance;
+    times.sort((a, b) => a - b);
+    rps = r.requests.average; requests = r.requests.total; errors = r.errors; non2xx = r.non2xx;
+  }
   const fw1 = cpuMsOf(pids.firewall);
   const st1 = cpuMsOf(pids.stub);
-  times.sort((a, b) => a - b);
-  const n = Math.max(1, r.requests.total);
+  const n = Math.max(1, requests);
   return {
     name,
     firewallCpuMs: fw0 !== undefined && fw1 !== undefined ? (fw1 - fw0) / n : undefined,
     stubCpuMs: st0 !== undefined && st1 !== undefined ? (st1 - st0) / n : undefined,
     p50: percentile(times, 50), p90: percentile(times, 90), p99: percentile(times, 99),
-    rps: r.requests.average, requests: r.requests.total, errors: r.errors, non2xx: r.non2xx,
+    rps, requests, errors, non2xx,
   };
 }
 
