@@ -66,16 +66,43 @@ const LOOSE_MARKERS = ['xxxx', 'example', 'your_', 'your-', '<your', '<', '>', '
 /**
  * True when the value looks like a placeholder (`sk-xxxx`, `<YOUR_KEY>`, `EXAMPLE`). `loose` is
  * for values behind a provider prefix, where the prefix is strong evidence: only explicit
- * placeholder words and long single-character runs count, not digit sequences such as 123456
- * that real tokens (and test fixtures) contain.
+ * placeholder words, runs of filler characters (`xxxxxxxx`, `********`) and counting sequences
+ * (`123456`, `abcdef`, `654321`) count. A run of one letter or digit alone does not: scanners'
+ * fixtures (`ghp_000…04WZ4EQ` with a valid checksum, `tskey-api-AAAA…`) are labelled as secrets.
  */
 export function isPlaceholder(v: string, loose = false): boolean {
   const l = v.toLowerCase();
   for (const m of loose ? LOOSE_MARKERS : PLACEHOLDER_MARKERS) if (l.includes(m)) return true;
-  // A long run of one character: "sk-aaaaaaaa…".
-  const limit = loose ? 10 : 6;
+  if (hasCountingRun(l)) return true;
+  // A long run of one character: "sk-aaaaaaaa…" (strict), "sk-********" (loose: filler only).
+  const limit = loose ? 8 : 6;
   let run = 1;
-  for (let i = 1; i < l.length; i++) { run = l[i] === l[i - 1] ? run + 1 : 1; if (run >= limit) return true; }
+  for (let i = 1; i < l.length; i++) {
+    run = l[i] === l[i - 1] ? run + 1 : 1;
+    if (run >= limit && (!loose || FILLER.includes(l[i]!))) return true;
+  }
+  return false;
+}
+
+/** Characters whose long runs are padding, not key material. */
+const FILLER = 'x*.#_-';
+
+/**
+ * Six or more consecutive characters counting up or down by one (`123456`, `76543210`,
+ * `abcdef`): typed by people writing examples. In a random base62 token the chance of one is
+ * about 1e-7 per position, so real keys almost never contain one.
+ */
+export function hasCountingRun(l: string): boolean {
+  let up = 1;
+  let down = 1;
+  for (let i = 1; i < l.length; i++) {
+    const a = l.charCodeAt(i - 1);
+    const b = l.charCodeAt(i);
+    const alnum = (b >= 48 && b <= 57) || (b >= 97 && b <= 122);
+    up = alnum && b === a + 1 ? up + 1 : 1;
+    down = alnum && b === a - 1 ? down + 1 : 1;
+    if (up >= 6 || down >= 6) return true;
+  }
   return false;
 }
 
@@ -128,7 +155,60 @@ export function credentialLike(v: string): boolean {
     else if (c >= 48 && c <= 57) digit = 1;
     else sym = 1;
   }
-  return lower + upper + digit + sym >= 2 && digit + sym >= 1 && !isIdentifier(v) && !isPlaceholder(v);
+  return lower + upper + digit + sym >= 2 && digit + sym >= 1 && !isIdentifier(v) && !isPathOrUrl(v) && !isOtherData(v) && !isPlaceholder(v);
+}
+
+/** File extensions that make a value a file name (`key.pem`, `creds.json`), not key material. */
+const FILE_EXTENSIONS = ['.pem', '.key', '.json', '.txt', '.yaml', '.yml', '.env', '.ini', '.conf', '.cfg', '.xml', '.crt', '.p12', '.pfx', '.jks', '.gpg', '.asc', '.pub', '.toml', '.properties'];
+
+/**
+ * A file path or URL assigned to a key name (`key_file: /etc/ssl/key.pem`, `token_url:
+ * https://…`): it points at a secret rather than being one. A value with a single leading slash
+ * and no other is kept: base64 key material can start with `/`.
+ */
+export function isPathOrUrl(v: string): boolean {
+  if (v.includes('://')) return true;
+  const l = v.toLowerCase();
+  for (const ext of FILE_EXTENSIONS) if (l.endsWith(ext)) return true;
+  if (v.startsWith('./') || v.startsWith('../') || v.startsWith('~/')) return true;
+  if (v.length > 2 && v[1] === ':' && (v[2] === '\\' || v[2] === '/')) return true;
+  if (v.startsWith('/')) {
+    // A path: two or more segments, each short or with a dot; base64 has long runs and + or =.
+    if (v.includes('+') || v.includes('=')) return false;
+    const segs = v.slice(1).split('/');
+    return segs.length >= 2 && segs.every((s) => s.length <= 24 || s.includes('.'));
+  }
+  return false;
+}
+
+/**
+ * Values that are data of another kind: a short hex number (`0x31c45018`, a mask), an e-mail
+ * address, a query string (`a&title=b`), HTML-escaped markup (`String&lt`), or a snake_case name
+ * with a small counter (`attached_file_0`).
+ */
+export function isOtherData(v: string): boolean {
+  const l = v.toLowerCase();
+  if (l.startsWith('0x') && v.length <= 18) {
+    let hex = true;
+    for (let i = 2; i < l.length; i++) { const c = l.charCodeAt(i); if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) { hex = false; break; } }
+    if (hex) return true;
+  }
+  for (const ent of ['&lt', '&gt', '&quot', '&amp', '&#']) if (l.includes(ent)) return true;
+  if (l.includes('&') && l.includes('=')) return true;
+  const at = l.indexOf('@');
+  if (at > 0 && at === l.lastIndexOf('@')) {
+    const domain = l.slice(at + 1);
+    const dot = domain.lastIndexOf('.');
+    if (dot > 0 && dot < domain.length - 2 && /* letters only after the dot */ [...domain.slice(dot + 1)].every((ch) => ch >= 'a' && ch <= 'z')) return true;
+  }
+  // snake_case words with at most two trailing digits.
+  let end = l.length;
+  while (end > 0 && l.charCodeAt(end - 1) >= 48 && l.charCodeAt(end - 1) <= 57) end--;
+  if (l.length - end <= 2 && v === l && l.includes('_')) {
+    const body = l.slice(0, end);
+    if (body.length > 0 && [...body].every((ch) => (ch >= 'a' && ch <= 'z') || ch === '_')) return true;
+  }
+  return false;
 }
 
 /**
