@@ -3,7 +3,7 @@
  * match), a keyword prefilter in front of it (a rule whose keywords are absent costs nothing),
  * and per-rule patterns that re-run only for the rules that hit, to get spans.
  */
-import { compilePattern, compileSet, escapeLiteral, matchAll, type Re2Pattern, type Re2Set } from './re2-seam.js';
+import { compilePattern, compileSet, escapeLiteral, matchAll, setMatch, type Re2Pattern, type Re2Set } from './re2-seam.js';
 import type { RuleSpec } from './rule-file.js';
 import { VALIDATORS, isPlaceholder, shannonEntropy } from './validators.js';
 
@@ -70,13 +70,13 @@ export class CompiledPack {
     const candidate = this.#alwaysOn.slice();
     let any = candidate.includes(true);
     if (this.#keywordSet) {
-      for (const k of this.#keywordSet.match(text)) for (const ri of this.#keywordRules[k]!) { candidate[ri] = true; any = true; }
+      for (const k of setMatch(this.#keywordSet, text)) for (const ri of this.#keywordRules[k]!) { candidate[ri] = true; any = true; }
     }
     if (!any) return [];
     let lowered: string | undefined = typeof lower === 'string' ? lower : undefined;
     const getLower = (): string => (lowered ??= (lower as () => string)());
     const hitRules = new Set<number>();
-    for (const idx of this.#set.match(text)) {
+    for (const idx of setMatch(this.#set, text)) {
       const owner = this.#setOwner[idx]!;
       if (candidate[owner]) hitRules.add(owner);
     }

@@ -61,34 +61,71 @@ export interface Re2Match {
   groupStarts: number[];
 }
 
-/** UTF-8 form of the last text matched, shared by every rule run over it (node-re2 would convert per call). */
-interface Encoded { text: string; buf: Buffer; /** byte offset → UTF-16 offset; null when ASCII (identical). */ map: Int32Array | null }
-let lastEncoded: Encoded | undefined;
-
-/** Drop the cached buffer (the engine calls this after each scan so no request text lingers). */
-export function clearEncodeCache(): void {
-  lastEncoded = undefined;
+/**
+ * UTF-8 form of a text being matched, shared by every Set and rule run over it (node-re2 would
+ * convert the string on every call). The byte → UTF-16 offset map is built only when a match
+ * needs an offset mapped, and only for non-ASCII text (for ASCII, bytes are UTF-16 units).
+ */
+export interface Encoded {
+  text: string;
+  buf: Buffer;
+  /** byte offset → UTF-16 offset; null when ASCII (identical) or not built yet (see `offsetMap`). */
+  map: Int32Array | null;
 }
 
-/** The UTF-8 bytes of `text` and the byte → UTF-16 offset map (cached for the last text). */
+/**
+ * The last few texts encoded: one scan matches its strict view, its folded view and decoded
+ * segments in turn, so a single-entry cache would re-encode each view several times per scan.
+ */
+const encodeCache: Encoded[] = [];
+const ENCODE_CACHE_SIZE = 4;
+/** Bytes the cache may hold beyond its newest entry (a 10 MB input must not be kept four times). */
+const ENCODE_CACHE_BYTES = 8 * 1024 * 1024;
+
+/** Drop the cached buffers (the engine calls this after each scan so no request text lingers). */
+export function clearEncodeCache(): void {
+  encodeCache.length = 0;
+}
+
+/** The UTF-8 bytes of `text` (cached for the last few texts). */
 export function encode(text: string): Encoded {
-  if (lastEncoded && lastEncoded.text === text) return lastEncoded;
-  const buf = Buffer.from(text, 'utf8');
-  let map: Int32Array | null = null;
-  if (buf.length !== text.length) {
-    map = new Int32Array(buf.length + 1);
-    let b = 0;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      const n = c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdbff ? 4 : 3;
-      for (let k = 0; k < n; k++) map[b + k] = i;
-      b += n;
-      if (n === 4) i++; // the low surrogate belongs to the same 4 bytes
-    }
-    map[buf.length] = text.length;
+  for (let k = 0; k < encodeCache.length; k++) {
+    const e = encodeCache[k]!;
+    if (e.text === text) return e;
   }
-  lastEncoded = { text, buf, map };
-  return lastEncoded;
+  const e: Encoded = { text, buf: Buffer.from(text, 'utf8'), map: null };
+  if (encodeCache.length >= ENCODE_CACHE_SIZE) encodeCache.shift();
+  let bytes = 0;
+  for (const old of encodeCache) bytes += old.buf.length * (old.map ? 5 : 1);
+  while (encodeCache.length && bytes + e.buf.length > ENCODE_CACHE_BYTES) {
+    const old = encodeCache.shift()!;
+    bytes -= old.buf.length * (old.map ? 5 : 1);
+  }
+  encodeCache.push(e);
+  return e;
+}
+
+/** The byte → UTF-16 offset map of an encoded text; null when the text is ASCII (identity). */
+function offsetMap(e: Encoded): Int32Array | null {
+  if (e.map || e.buf.length === e.text.length) return e.map;
+  const { text, buf } = e;
+  const map = new Int32Array(buf.length + 1);
+  let b = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const n = c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdbff ? 4 : 3;
+    for (let k = 0; k < n; k++) map[b + k] = i;
+    b += n;
+    if (n === 4) i++; // the low surrogate belongs to the same 4 bytes
+  }
+  map[buf.length] = text.length;
+  e.map = map;
+  return map;
+}
+
+/** Indices of the Set's patterns that match `text` (matched as the cached UTF-8 Buffer). */
+export function setMatch(set: Re2Set, text: string): number[] {
+  return set.match(encode(text).buf as unknown as string);
 }
 
 /**
@@ -99,7 +136,9 @@ export function encode(text: string): Encoded {
  * for the way our rules use groups (the secret value comes last).
  */
 export function matchAll(re: Re2Pattern, text: string, limit = 256): Re2Match[] {
-  const { buf, map } = encode(text);
+  const enc = encode(text);
+  const buf = enc.buf;
+  let map: Int32Array | null = null;
   const at = (b: number): number => (map ? map[b]! : b);
   const out: Re2Match[] = [];
   const r = re as unknown as { lastIndex: number; exec(b: Buffer): (Buffer[] & { index: number }) | null };
@@ -107,6 +146,7 @@ export function matchAll(re: Re2Pattern, text: string, limit = 256): Re2Match[] 
   while (out.length < limit) {
     const m = r.exec(buf);
     if (!m) break;
+    if (out.length === 0) map = offsetMap(enc);
     const whole = m[0]!;
     const bStart = m.index;
     const bEnd = bStart + whole.length;

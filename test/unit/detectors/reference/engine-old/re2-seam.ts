@@ -1,0 +1,127 @@
+/**
+ * The one place that builds regular expressions. Every pattern that touches request or response
+ * content is compiled here with RE2 (linear time, no backtracking), so a hostile input cannot make
+ * a rule explode (ReDoS). RE2 has no lookahead and no backreferences: rules are written within
+ * those limits, and a pattern RE2 rejects is a load error naming the rule.
+ */
+import RE2 from 're2';
+
+/** A compiled RE2 pattern (global, so `matchAll` can walk every match). */
+export type Re2Pattern = InstanceType<typeof RE2>;
+/** A compiled RE2.Set: one pass reports which of many patterns match. */
+export type Re2Set = ReturnType<typeof RE2.Set>;
+
+/** Thrown when a rule's pattern is not valid RE2; the message names the rule. */
+export class RuleLoadError extends Error {
+  constructor(readonly ruleId: string, detail: string) {
+    super(`rule ${ruleId}: ${detail}`);
+    this.name = 'RuleLoadError';
+  }
+}
+
+/**
+ * Compile one rule pattern. `flags` may contain `i` (case-insensitive); `u` and `g` are always set.
+ * @throws RuleLoadError naming `ruleId` when RE2 rejects the pattern.
+ */
+export function compilePattern(ruleId: string, source: string, flags = ''): Re2Pattern {
+  try {
+    return new RE2(source, `gu${flags.includes('i') ? 'i' : ''}`);
+  } catch (err) {
+    throw new RuleLoadError(ruleId, `invalid RE2 pattern: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Compile a set of patterns for one pass over a text. Case-insensitive patterns should carry an
+ * inline `(?i)` so one set can mix both.
+ */
+export function compileSet(ruleIds: string[], sources: string[]): Re2Set {
+  try {
+    return new RE2.Set(sources, 'u');
+  } catch (err) {
+    // RE2.Set reports no index: find the culprit so the message names it.
+    for (let i = 0; i < sources.length; i++) compilePattern(ruleIds[i] ?? `#${i}`, sources[i] ?? '');
+    throw new RuleLoadError(ruleIds.join(','), `invalid RE2 set: ${(err as Error).message}`);
+  }
+}
+
+/** Escape a literal (a rule keyword) for use inside an RE2 pattern. */
+export function escapeLiteral(s: string): string {
+  let out = '';
+  for (const ch of s) out += '\\^$.|?*+()[]{}-/'.includes(ch) ? `\\${ch}` : ch;
+  return out;
+}
+
+/** One match: UTF-16 offsets into the scanned string and the capture groups. */
+export interface Re2Match {
+  start: number;
+  end: number;
+  groups: Array<string | undefined>;
+  /** Start offset of each capture group (-1 when the group did not take part). */
+  groupStarts: number[];
+}
+
+/** UTF-8 form of the last text matched, shared by every rule run over it (node-re2 would convert per call). */
+interface Encoded { text: string; buf: Buffer; /** byte offset → UTF-16 offset; null when ASCII (identical). */ map: Int32Array | null }
+let lastEncoded: Encoded | undefined;
+
+/** Drop the cached buffer (the engine calls this after each scan so no request text lingers). */
+export function clearEncodeCache(): void {
+  lastEncoded = undefined;
+}
+
+/** The UTF-8 bytes of `text` and the byte → UTF-16 offset map (cached for the last text). */
+export function encode(text: string): Encoded {
+  if (lastEncoded && lastEncoded.text === text) return lastEncoded;
+  const buf = Buffer.from(text, 'utf8');
+  let map: Int32Array | null = null;
+  if (buf.length !== text.length) {
+    map = new Int32Array(buf.length + 1);
+    let b = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      const n = c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdbff ? 4 : 3;
+      for (let k = 0; k < n; k++) map[b + k] = i;
+      b += n;
+      if (n === 4) i++; // the low surrogate belongs to the same 4 bytes
+    }
+    map[buf.length] = text.length;
+  }
+  lastEncoded = { text, buf, map };
+  return lastEncoded;
+}
+
+/**
+ * Every non-overlapping match of `re` in `text`, at most `limit` of them (bounded work on
+ * hostile input). The text is matched as one shared UTF-8 Buffer (converting the string on
+ * every exec would make many matches quadratic); offsets are mapped back to UTF-16. node-re2
+ * reports no group offsets, so a group's offset is its last occurrence inside the match: exact
+ * for the way our rules use groups (the secret value comes last).
+ */
+export function matchAll(re: Re2Pattern, text: string, limit = 256): Re2Match[] {
+  const { buf, map } = encode(text);
+  const at = (b: number): number => (map ? map[b]! : b);
+  const out: Re2Match[] = [];
+  const r = re as unknown as { lastIndex: number; exec(b: Buffer): (Buffer[] & { index: number }) | null };
+  r.lastIndex = 0;
+  while (out.length < limit) {
+    const m = r.exec(buf);
+    if (!m) break;
+    const whole = m[0]!;
+    const bStart = m.index;
+    const bEnd = bStart + whole.length;
+    const groups: Array<string | undefined> = [];
+    const groupStarts: number[] = [];
+    for (let g = 1; g < m.length; g++) {
+      const gv = m[g];
+      if (gv === undefined || gv === null) { groups.push(undefined); groupStarts.push(-1); continue; }
+      groups.push(gv.toString('utf8'));
+      const pos = gv.length ? whole.lastIndexOf(gv) : -1;
+      groupStarts.push(pos < 0 ? -1 : at(bStart + pos));
+    }
+    out.push({ start: at(bStart), end: at(bEnd), groups, groupStarts });
+    if (whole.length === 0) r.lastIndex = bEnd + 1;
+  }
+  r.lastIndex = 0;
+  return out;
+}
