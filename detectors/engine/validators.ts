@@ -182,11 +182,18 @@ export function isPathOrUrl(v: string): boolean {
 }
 
 /**
- * Values that are data of another kind: a short hex number (`0x31c45018`, a mask), an e-mail
+ * Base64 starts of DER public keys (SubjectPublicKeyInfo: RSA 2048/4096/3072, EC P-256/P-384,
+ * Ed25519) and of SSH public keys: a `public_key:` value is not a secret.
+ */
+const PUBLIC_KEY_PREFIXES = ['MIIBIjAN', 'MIICIjAN', 'MIIBojAN', 'MFkwEwYH', 'MHYwEAYH', 'MCowBQYDK2Vw', 'AAAAB3NzaC1yc2E', 'AAAAC3NzaC1lZDI1NTE5'];
+
+/**
+ * Values that are data of another kind: a public key, a short hex number (`0x31c45018`, a mask), an e-mail
  * address, a query string (`a&title=b`), HTML-escaped markup (`String&lt`), or a snake_case name
  * with a small counter (`attached_file_0`).
  */
 export function isOtherData(v: string): boolean {
+  for (const p of PUBLIC_KEY_PREFIXES) if (v.startsWith(p)) return true;
   const l = v.toLowerCase();
   if (l.startsWith('0x') && v.length <= 18) {
     let hex = true;
@@ -235,6 +242,20 @@ function isIdentifier(v: string): boolean {
   return digits === 0;
 }
 
+/**
+ * Base64 whose decoded bytes are binary (key material), not text: fewer than 85 % printable
+ * ASCII. Base64 of prose or JSON (`cmVmdGtuOlRoZXJl…` = "reftkn:There…") is an encoded message,
+ * which the decoder already scans as text.
+ */
+export function base64Binary(v: string): boolean {
+  const body = v.slice(0, v.length - (v.length % 4));
+  const bytes = Buffer.from(body, 'base64');
+  if (!bytes.length) return false;
+  let printable = 0;
+  for (const b of bytes) if ((b >= 32 && b < 127) || b === 9 || b === 10 || b === 13) printable++;
+  return printable / bytes.length < 0.85;
+}
+
 export type Validator = (v: string) => boolean;
 
 /** Validators by the name rule files use. */
@@ -242,4 +263,5 @@ export const VALIDATORS: Readonly<Record<string, Validator>> = Object.freeze({
   luhn, iban, 'us-ssn': usSsn, jwt, ipv4, ipv6, phone,
   'not-placeholder': (v: string) => !isPlaceholder(v),
   'credential-like': credentialLike,
+  'base64-key': (v: string) => credentialLike(v) && base64Binary(v),
 });
