@@ -24,7 +24,8 @@
  *
  *   npm run bench:limits
  *   BENCH_RATE=1000 BENCH_SECONDS=3 BENCH_ROUNDS=3 npm run bench:limits
- *   BENCH_DIRECT=0 …   # skip the tinybench part
+ *   BENCH_DIRECT=0 …   # skip the direct part;  BENCH_PROXY=0 …   # only the direct part
+ *   BENCH_COMPARE=/path/to/other/checkout …   # also its Redis limiter ("redis (compare)"), interleaved
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -45,7 +46,10 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const RATE = Number(process.env.BENCH_RATE ?? 500);
 const DIRECT = process.env.BENCH_DIRECT !== '0';
+const PROXY = process.env.BENCH_PROXY !== '0';
 const CONNECTIONS = 32;
+/** Another checkout (e.g. the previous commit) whose Redis limiter runs alongside, for before/after in one run. */
+const COMPARE = process.env.BENCH_COMPARE;
 
 // ---- child: the stub ---------------------------------------------------------------------
 if (process.argv.includes('--stub')) {
@@ -94,7 +98,7 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const us = (ms: number) => `${(ms * 1000).toFixed(1)} µs`;
+const us = (ms: number) => (Number.isNaN(ms) ? '-' : `${(ms * 1000).toFixed(1)} µs`);
 
 function waitForLine(child: ChildProcess, stream: 'stdout' | 'stderr', re: RegExp): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
@@ -113,12 +117,16 @@ async function direct(redisUrl: string): Promise<Record<string, { p50: number; p
   const none = await createLimiter({ metricsRegistry: new Registry(), env: {}, pricing: PRICING });
   const mem = await createLimiter({ metricsRegistry: new Registry(), env: {}, pricing: PRICING });
   const red = await createLimiter({ redisUrl, store: { keyPrefix: 'llmfw:bench:' }, metricsRegistry: new Registry(), pricing: PRICING });
+  const other = COMPARE ? (await import(join(COMPARE, 'src/limits/index.ts'))) as { createLimiter: typeof createLimiter } : undefined;
+  const cmp = other && await other.createLimiter({ redisUrl, store: { keyPrefix: 'llmfw:benchcmp:' }, metricsRegistry: new Registry(), pricing: PRICING });
   const req = (limits: AdmitRequest['limits']): AdmitRequest => ({ agent: 'bench', model: 'gpt-4o-mini', promptTokens: 40, maxOutputTokens: 64, limits });
   const usage = { inputTokens: 40, outputTokens: 12 };
+  // Settle is not awaited, as in the proxy (src/llm/limits-stage.ts): the Redis store sends it
+  // with the next admission, so awaiting it here would time the store's settle delay instead.
   const cycle = (l: typeof mem, limits: AdmitRequest['limits']) => async () => {
     const r = await l.admit(req(limits));
     if (!r.ok) throw new Error(`unexpected denial: ${r.denial.detail}`);
-    await l.settle(r.reservation, usage);
+    l.settle(r.reservation, usage).catch((err: Error) => { throw err; });
   };
   const bench = new Bench({ time: 1500, warmupTime: 300 });
   let unique = 0;
@@ -128,10 +136,16 @@ async function direct(redisUrl: string): Promise<Record<string, { p50: number; p
       const u = ++unique;
       countRequestTokens('chat', 'gpt-4o-mini', { ...BODY, messages: [BODY.messages[0], { role: 'user', content: `${BODY.messages[1]!.content} #${u}` }] });
     })
-    .add('admit+settle, no limits', cycle(none, {}))
-    .add('admit+settle, memory (4 rules)', cycle(mem, LIMITS))
-    .add('admit+settle, redis loopback (4 rules)', cycle(red, LIMITS))
-    .add('admit only, redis loopback (4 rules)', async () => { await red.admit(req(LIMITS)); })
+    .add('admit+settle (settle not awaited), no limits', cycle(none, {}))
+    .add('admit+settle (settle not awaited), memory (4 rules)', cycle(mem, LIMITS))
+    .add('admit+settle (settle not awaited), redis loopback (4 rules)', cycle(red, LIMITS))
+    .add('admit only, redis loopback (4 rules)', async () => { await red.admit(req(LIMITS)); });
+  if (cmp) {
+    bench
+      .add('admit+settle (settle not awaited), redis (compare)', cycle(cmp, LIMITS))
+      .add('admit only, redis (compare)', async () => { await cmp.admit(req(LIMITS)); });
+  }
+  bench
     // The floor: one round trip to the same redis-server (what the machine's scheduling costs).
     .add('redis PING round trip (reference)', async () => { await (red.store as unknown as { client: { ping(): Promise<string> } }).client.ping(); });
   await bench.run();
@@ -140,13 +154,36 @@ async function direct(redisUrl: string): Promise<Record<string, { p50: number; p
     const r = t.result as unknown as { latency: { p50: number; p99: number; mean: number } };
     out[t.name] = { p50: r.latency.p50, p99: r.latency.p99, mean: r.latency.mean };
   }
-  await Promise.all([none.close(), mem.close(), red.close()]);
+  // CPU per admit+settle, this process and redis-server: what a request costs in work, which a
+  // busy machine inflates far less than it inflates wall-clock latency. Interleaved rounds.
+  const redisPid = Number(/process_id:(\d+)/.exec(await (red.store as unknown as { client: { info(s: string): Promise<string> } }).client.info('server'))?.[1]);
+  const cpu: Record<string, { clientUs: number[]; redisUs: number[] }> = {};
+  const limiters: Array<[string, typeof red]> = [['redis', red], ...(cmp ? [['redis (compare)', cmp] as [string, typeof red]] : [])];
+  for (let round = 0; round < 3; round++) {
+    for (const [name, l] of limiters) {
+      const ops = 2000;
+      const c0 = process.cpuUsage();
+      const r0 = cpuMsOf(redisPid);
+      for (let i = 0; i < ops; i++) await cycle(l, LIMITS)();
+      await l.admit(req({})); // nothing to enforce; lets the last queued settle go out with the timer below
+      await new Promise((r) => setTimeout(r, 20));
+      const c = process.cpuUsage(c0);
+      const r1 = cpuMsOf(redisPid);
+      (cpu[name] ??= { clientUs: [], redisUs: [] }).clientUs.push((c.user + c.system) / ops);
+      if (r0 !== undefined && r1 !== undefined) cpu[name]!.redisUs.push(((r1 - r0) * 1000) / ops);
+    }
+  }
+  for (const [name, v] of Object.entries(cpu)) {
+    out[`CPU per admit+settle, ${name}: this process (median of 3 × 2000)`] = { p50: median(v.clientUs) / 1000, p99: NaN, mean: NaN };
+    if (v.redisUs.length) out[`CPU per admit+settle, ${name}: redis-server (median of 3 × 2000)`] = { p50: median(v.redisUs) / 1000, p99: NaN, mean: NaN };
+  }
+  await Promise.all([none.close(), mem.close(), red.close(), cmp?.close()]);
   return out;
 }
 
-async function serve(mode: 'off' | 'memory' | 'redis', policyFile: string, stubUrl: string, redisUrl: string): Promise<{ child: ChildProcess; url: string }> {
-  const args = ['--import', 'tsx', join(ROOT, 'bench/limits-latency.ts'), '--fw', mode, policyFile, stubUrl, redisUrl];
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, REDIS_URL: undefined, FW_BENCH_UPSTREAM_KEY: 'sk-bench' }, stdio: ['ignore', 'ignore', 'pipe'] });
+async function serve(mode: 'off' | 'memory' | 'redis', policyFile: string, stubUrl: string, redisUrl: string, root = ROOT): Promise<{ child: ChildProcess; url: string }> {
+  const args = ['--import', 'tsx', join(root, 'bench/limits-latency.ts'), '--fw', mode, policyFile, stubUrl, redisUrl];
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, REDIS_URL: undefined, FW_BENCH_UPSTREAM_KEY: 'sk-bench' }, stdio: ['ignore', 'ignore', 'pipe'] });
   const m = await waitForLine(child, 'stderr', /listening on (\S+) /);
   return { child, url: m[1]! };
 }
@@ -258,6 +295,15 @@ try {
     console.log('direct limiter cost (tinybench, ~1.5 s per task)…');
     d = await direct(redis.url);
   }
+  if (!PROXY) {
+    console.log('\n## Direct limiter cost (admit + settle, one agent, 4 rules)');
+    console.log('| task | p50 | p99 | mean |\n| --- | --- | --- | --- |');
+    for (const [name, v] of Object.entries(d ?? {})) console.log(`| ${name} | ${us(v.p50)} | ${us(v.p99)} | ${us(v.mean)} |`);
+    console.log(`(load average ${loadavg().map((x) => x.toFixed(1)).join(' ')})`);
+    await redis.stop(); // no children yet; exit skips the finally below
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(0);
+  }
   const redisPid = await (async () => {
     const { Redis } = await import('ioredis');
     const c = new Redis(redis.url);
@@ -268,10 +314,10 @@ try {
   children.push(stub);
   const stubUrl = (await waitForLine(stub, 'stdout', /(http:\/\/\S+)\n/))[1]!;
   const agent = generateKey();
-  const policy = `version: 1
+  const policy = (prefix: string) => `version: 1
 server: { host: 127.0.0.1, port: 0 }
 upstreams: { openai: { baseUrl: "${stubUrl}", apiKeyEnv: FW_BENCH_UPSTREAM_KEY } }
-store: { keyPrefix: "llmfw:benchproxy:" }
+store: { keyPrefix: "${prefix}" }
 detectors: { promptInjection: { enabled: false }, pii: { enabled: false }, secrets: { enabled: false } }
 audit: { destination: "${join(dir, 'audit.log')}", level: warn }
 pricing: { gpt-4o-mini: { input: 0.15, cachedInput: 0.075, output: 0.6 } }
@@ -283,12 +329,15 @@ agents:
     limits: ${JSON.stringify(LIMITS)}
 `;
   const file = join(dir, 'policy.yaml');
-  writeFileSync(file, policy);
+  writeFileSync(file, policy('llmfw:benchproxy:'));
+  const cmpFile = join(dir, 'policy-compare.yaml');
+  writeFileSync(cmpFile, policy('llmfw:benchproxycmp:'));
   console.log('starting three firewalls (limits off / memory / redis)…');
   const configs = [
     { name: 'limits off', fw: await serve('off', file, stubUrl, redis.url) },
     { name: 'memory', fw: await serve('memory', file, stubUrl, redis.url) },
     { name: 'redis', fw: await serve('redis', file, stubUrl, redis.url) },
+    ...(COMPARE ? [{ name: 'redis (compare)', fw: await serve('redis', cmpFile, stubUrl, redis.url, COMPARE) }] : []),
   ];
   for (const c of configs) children.push(c.fw.child);
   // Warm up every firewall (JIT, pools, tiktoken, Redis scripts) before measuring.
@@ -300,7 +349,7 @@ agents:
   for (let r = 0; r < ROUNDS; r++) {
     for (let k = 0; k < configs.length; k++) {
       const c = configs[(r + k) % configs.length]!; // rotate the order each round
-      const pids: Pids = { firewall: c.fw.child.pid, redis: c.name === 'redis' ? redisPid : undefined };
+      const pids: Pids = { firewall: c.fw.child.pid, redis: c.name.startsWith('redis') ? redisPid : undefined };
       const url = c.fw.url;
       const got: Record<Kind, Phase> = {
         'fixed rate': await withCpu(pids, () => paced(url, agent.key)),
@@ -350,7 +399,7 @@ agents:
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   const out = join(ROOT, 'bench/results', `limits-latency-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, loadAverage: la,
-    rate: RATE, seconds: SECONDS, requests: REQUESTS, rounds: ROUNDS, connections: CONNECTIONS, requestBytes: PROXY_BODY.length,
+    compare: COMPARE, rate: RATE, seconds: SECONDS, requests: REQUESTS, rounds: ROUNDS, connections: CONNECTIONS, requestBytes: PROXY_BODY.length,
     direct: d, proxy: summary, raw: rounds }, null, 2));
   console.log(`results: ${out} (load average at the end: ${la.map((x) => x.toFixed(1)).join(' ')})`);
 } finally {

@@ -45,7 +45,7 @@ export function createAddressLimiter(o: AddressLimiterOptions): AddressLimiter {
     const now = clock();
     const op: ReserveOp = {
       id: `a${(seq++).toString(36)}.${now.toString(36)}`, now, holdUntil: now, dryRun,
-      rules: [{ key: `sw:addr:${encodeURIComponent(address)}`, kind: 'sliding', limit: o.max, cost: 1, windowMs: o.windowSeconds * 1000, windowEnd: 0 }],
+      rules: [{ key: `sw:addr:${encodeURIComponent(address)}`, kind: 'sliding', limit: o.max, cost: 1, windowMs: o.windowSeconds * 1000, windowEnd: 0, unit: true }],
     };
     let r;
     try {

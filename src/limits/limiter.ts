@@ -122,7 +122,7 @@ export class StoreLimiter implements Limiter {
     const now = this.#o.clock();
     const rule: PlannedRule = {
       op: { key: `sw:tool:${encodeURIComponent(req.agent)}:${encodeURIComponent(req.server)}:${encodeURIComponent(req.tool)}`,
-        kind: 'sliding', limit: req.callsPerMinute, cost: 1, windowMs: 60_000, windowEnd: 0 },
+        kind: 'sliding', limit: req.callsPerMinute, cost: 1, windowMs: 60_000, windowEnd: 0, unit: true },
       scope: 'agent', name: req.agent, metric: 'requests', label: `callsPerMinute of tool ${req.server}/${req.tool}`,
       budget: false, window: 'minute',
     };

@@ -43,7 +43,7 @@ export function planRules(scopes: ScopeLimits[], costs: Costs, now: number): Pla
     const sliding = (what: string, label: string, metric: Metric, limit: number, windowMs: number, window: Window): void => {
       const cost = metric === 'requests' ? costs.requests : costs.tokens;
       out.push({
-        op: { key: `sw:${base}:${what}`, kind: 'sliding', limit, cost, windowMs, windowEnd: 0 },
+        op: { key: `sw:${base}:${what}`, kind: 'sliding', limit, cost, windowMs, windowEnd: 0, unit: metric === 'requests' },
         scope, name, metric, label, budget: false, window,
       });
     };

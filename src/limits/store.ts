@@ -25,6 +25,9 @@ export interface RuleOp {
   windowMs: number;
   /** Calendar: window end (epoch ms, exclusive). */
   windowEnd: number;
+  /** Sliding: every entry of this key counts exactly 1 and is never settled (request and call
+   * counters), so Redis can sweep it by count without reading the expired entries. */
+  unit?: boolean;
 }
 
 /** A rule's state after the admission (or before it, on a denial). */

@@ -87,6 +87,27 @@ describe.skipIf(!redisTestsEnabled())('redis outage (LLMFW_SKIP_REDIS_TESTS=1 sk
     expect(await metric(registry, 'llmfw_store_failopen_total')).toBe(7);
   });
 
+  it('drops a queued settlement whose carrying admission hits the outage (logged, counted; the admission fails closed) and settles normally after the restart', async () => {
+    const { a, registry, logs } = await pair('closed');
+    const limits = { tokensPerMinute: 1_000 };
+    const r1 = await a.admit(req(limits));
+    if (!r1.ok) throw new Error('expected admitted');
+    const settled = a.settle(r1.reservation, { inputTokens: 5, outputTokens: 5 }); // queued, not sent yet
+    await server.stop();
+    const d = await a.admit(req(limits)); // carries the queued settlement; both fail
+    expect(!d.ok && d.denial.error.code).toBe('firewall_store_unavailable');
+    await settled; // resolves: the limiter logs and counts a failed settlement, it never throws
+    expect(logs).toContain('limits: settle failed; the hold will expire');
+    expect(await metric(registry, 'llmfw_store_errors_total')).toBeGreaterThanOrEqual(2);
+    await server.start();
+    expect(await whenReady(a)).toBe(true);
+    const r2 = await a.admit(req(limits));
+    if (!r2.ok) throw new Error('expected admitted after the restart');
+    await a.settle(r2.reservation, { inputTokens: 3, outputTokens: 4 });
+    const [row] = await a.usage([{ scope: 'agent', name: 'bot', limits }]);
+    expect(row!.used).toBe(7); // the restarted server is empty: only the second call's actual usage
+  });
+
   it('starts while Redis is down (fail closed: 503, no hang) and picks Redis up once it comes up', async () => {
     await server.stop();
     const t0 = performance.now();

@@ -2,7 +2,8 @@
  * The limiter on a real redis-server (spawned on a free loopback port for this file, killed in
  * teardown): exactness across two limiter instances (two ioredis clients) under 200 concurrent
  * admits, settlement and release, windows rolled by an injected clock, hold expiry, script-cache
- * loss (NOSCRIPT), key prefixing and usage reports.
+ * loss (NOSCRIPT), key prefixing, usage reports, and settlements that ride along with the next
+ * admission (or go out on the settle timer).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
@@ -188,6 +189,50 @@ describe.skipIf(!redisTestsEnabled())('limits on redis (LLMFW_SKIP_REDIS_TESTS=1
     if (r.ok) await a.settle(r.reservation, { inputTokens: 100, outputTokens: 5 });
     expect(await admin.hget(key, 'used')).toBe('105');
     expect(await admin.pttl(key)).toBeGreaterThan(0);
+  });
+
+  it('applies a settlement that was not awaited before the next admission on the same instance (it rides along in the same script)', async () => {
+    const { a, b, keyPrefix } = await pair();
+    const limits = { budgets: [{ window: 'day' as const, tokens: 1000 }] };
+    const r1 = await a.admit(req({ limits, promptTokens: 100, maxOutputTokens: 800 }));
+    if (!r1.ok) throw new Error('expected admitted');
+    const settled = a.settle(r1.reservation, { inputTokens: 100, outputTokens: 50 }); // fire and forget, as the proxy does
+    // 900 held: without the settlement this 600-token admission would not fit; with it, 150 used + 600.
+    const r2 = await a.admit(req({ limits, promptTokens: 100, maxOutputTokens: 500 }));
+    expect(r2.ok).toBe(true);
+    await settled; // resolved by the admission that carried it
+    expect(await admin.hmget(`${keyPrefix}cal:agent:bot:tok:day:20261127`, 'used', 'held')).toEqual(['150', '600']);
+    // The other instance sees the same state.
+    const r3 = await b.admit(req({ limits, promptTokens: 100, maxOutputTokens: 200 }));
+    expect(!r3.ok && r3.denial.error.code).toBe('firewall_budget_exceeded');
+  });
+
+  it('sends a settlement with no admission to ride along within the settle delay, and a usage report sees it at once', async () => {
+    const { a, b } = await pair();
+    const limits = { tokensPerMinute: 10_000, budgets: [{ window: 'day' as const, tokens: 50_000 }] };
+    const r1 = await a.admit(req({ limits, promptTokens: 1000, maxOutputTokens: 2000 }));
+    const r2 = await a.admit(req({ limits, promptTokens: 1000, maxOutputTokens: 2000 }));
+    if (!r1.ok || !r2.ok) throw new Error('expected admitted');
+    void a.settle(r1.reservation, { inputTokens: 1000, outputTokens: 10 });
+    // A report on the same instance goes out after the queued settlement (same connection).
+    let rows = await a.usage([{ scope: 'agent', name: 'bot', limits }]);
+    expect(rows.map((r) => [r.limit, r.used, r.reserved])).toEqual([['tokensPerMinute', 4010, 0], ['tokens/day', 1010, 3000]]);
+    const t0 = performance.now();
+    await a.release(r2.reservation); // no admission follows: the timer sends it
+    expect(performance.now() - t0).toBeLessThan(500);
+    rows = await b.usage([{ scope: 'agent', name: 'bot', limits }]);
+    expect(rows.map((r) => [r.limit, r.used, r.reserved])).toEqual([['tokensPerMinute', 1010, 0], ['tokens/day', 1010, 0]]);
+  });
+
+  it('applies all of 150 queued settlements (batches of at most 64, some with admissions), leaving nothing held', async () => {
+    const { a, b } = await pair();
+    const limits = { budgets: [{ window: 'day' as const, tokens: 1_000_000 }] };
+    const held = await Promise.all(Array.from({ length: 150 }, () => a.admit(req({ limits, promptTokens: 100, maxOutputTokens: 100 }))));
+    const settles = held.map((r) => (r.ok ? a.settle(r.reservation, { inputTokens: 100, outputTokens: 1 }) : Promise.reject(new Error('denied'))));
+    await Promise.all([a.admit(req({ limits, promptTokens: 0, maxOutputTokens: 0 })), a.admit(req({ limits, promptTokens: 0, maxOutputTokens: 0 }))]);
+    await Promise.all(settles);
+    const [row] = await b.usage([{ scope: 'agent', name: 'bot', limits }]);
+    expect([row!.used, row!.reserved]).toEqual([150 * 101, 0]);
   });
 
   it('limits MCP tool calls across instances', async () => {
