@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import type { Action, DetectorId, Finding, ScanContext, ScanResult } from './types.js';
 import type { CustomRule, Engine, EngineOptions, RedactionVault, StreamScanner } from './api.js';
-import { CompiledPack } from './pack.js';
+import { CompiledPack, PackUnion } from './pack.js';
 import { loadPackDir, toRuleSpec } from './rule-file.js';
 import { InjectionClassifier } from './classifier.js';
 import { PackDetector } from './pack-detector.js';
@@ -94,6 +94,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
       directionOf: (id) => dirs.get(id),
     }));
   }
+  attachUnions(detectors);
   const timeoutMs = options.timeoutMs ?? 200;
   // The NLP detector reports under `pii` so callers need not know it exists.
   const publicIds = [...detectors.keys()].filter((k) => k !== 'pii-nlp');
@@ -137,6 +138,38 @@ export function createEngine(options: EngineOptions = {}): Engine {
     },
   };
   return engine;
+}
+
+/** Unions of built-in packs, by pack names (the packs themselves are cached per process). */
+const unionCache = new Map<string, PackUnion>();
+
+/**
+ * Give every built-in pack one shared Set per view: the packs that scan the same view (injection
+ * and tool poisoning on folded, PII and secrets on strict) are matched in one RE2.Set pass instead
+ * of two passes per pack. Custom rules keep their own Sets (compiled per policy, not cached).
+ */
+function attachUnions(detectors: Map<string, PackDetector | NlpPiiDetector>): void {
+  const b = loadBuiltinPacks();
+  const builtin = new Set<CompiledPack>([b.injection, b.pii, b.secrets, b.toolPoisoning]);
+  const byView = new Map<string, CompiledPack[]>();
+  for (const d of detectors.values()) {
+    if (!(d instanceof PackDetector)) continue;
+    for (const e of d.options.packs) {
+      if (!builtin.has(e.pack)) continue;
+      const list = byView.get(e.view) ?? [];
+      if (!list.includes(e.pack)) list.push(e.pack);
+      byView.set(e.view, list);
+    }
+  }
+  for (const [view, packs] of byView) {
+    const key = `${view}:${packs.map((p) => p.name).join('+')}`;
+    let union = unionCache.get(key);
+    if (!union) { union = new PackUnion(packs); unionCache.set(key, union); }
+    for (const d of detectors.values()) {
+      if (!(d instanceof PackDetector)) continue;
+      for (const e of d.options.packs) if (e.view === view && packs.includes(e.pack)) e.union = union;
+    }
+  }
 }
 
 function deadlineResult(id: string, length: number): ScanResult {

@@ -5,7 +5,7 @@
  * characters and the injection families (an instruction to the model inside a tool description).
  */
 import type { Detector, DetectorKind, Finding, ScanContext, ScanResult } from './types.js';
-import type { CompiledPack, RawHit } from './pack.js';
+import type { CompiledPack, PackUnion, RawHit } from './pack.js';
 import type { InjectionClassifier } from './classifier.js';
 import { toOriginal } from './normalize.js';
 import { ScanInput } from './scan-input.js';
@@ -36,7 +36,11 @@ function excerptFor(kind: DetectorKind, type: string, text: string, start: numbe
 export interface PackDetectorOptions {
   id: string;
   kind: DetectorKind;
-  packs: Array<{ pack: CompiledPack; view: ViewName; scoreScale?: number }>;
+  /**
+   * Packs and the view each runs on. `union`, when set, is one Set over this pack and the other
+   * packs of the same view (computed once per input and shared; see `PackUnion`).
+   */
+  packs: Array<{ pack: CompiledPack; view: ViewName; scoreScale?: number; union?: PackUnion }>;
   /** Keep only findings whose type is listed (PII entities); all when undefined. */
   types?: ReadonlySet<string>;
   /** Keep only findings for this direction (custom rules). */
@@ -102,10 +106,15 @@ export class PackDetector implements Detector {
       seen.add(key);
       out.push(f);
     };
-    for (const { pack, view, scoreScale } of o.packs) {
+    for (const { pack, view, scoreScale, union } of o.packs) {
       const v = view === 'folded' ? input.folded : input.strict;
       const lower = view === 'folded' ? v.text : () => input.strictLower;
-      for (const h of input.once(`pack:${pack.name}:${view}`, () => pack.run(v.text, lower))) {
+      const run = (): RawHit[] => {
+        if (!union) return pack.run(v.text, lower);
+        const sets = input.once(`union:${union.id}:${view}`, () => union.match(v.text));
+        return pack.run(v.text, lower, sets[union.packs.indexOf(pack)]);
+      };
+      for (const h of input.once(`pack:${pack.name}:${view}`, run)) {
         if (!this.#keep(h, context)) continue;
         const [start, end] = toOriginal(v, h.start, h.end);
         add({
