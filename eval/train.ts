@@ -3,7 +3,8 @@
  * `detectors/packs/prompt-injection/classifier.json`.
  *
  * Data: our generated rows (eval/classifier/generate.ts; broad benign traffic and its attack twins
- * from eval/classifier/benign-generate.ts, always on the training side) plus the shared datasets
+ * from eval/classifier/benign-generate.ts and multilingual hard negatives from
+ * eval/classifier/hard-negatives.ts, always on the training side) plus the shared datasets
  * (A_direct, B_indirect, C_benign, F_mcp_tools; `--data DIR`, default `../shared/datasets`).
  * Split (eval/classifier/data.ts): validation = sha256(group) < 0.2, where the group is the row
  * id except for templated sources (BIPIA by attack, PromptInject by attack), plus whole held-out
@@ -21,6 +22,7 @@ import { foldedView, strictView } from '../detectors/engine/normalize.js';
 import { defaultDatasetsDir, HELD_OUT_FILES, isValidation, loadRows, type Row } from './classifier/data.js';
 import { generateRows, rng } from './classifier/generate.js';
 import { generateBenignRows } from './classifier/benign-generate.js';
+import { generateAttackTwins, generateHardNegatives } from './classifier/hard-negatives.js';
 
 const argv = process.argv.slice(2);
 const arg = (k: string, d?: string): string | undefined => { const i = argv.indexOf(k); return i >= 0 ? argv[i + 1] : d; };
@@ -42,6 +44,10 @@ const CONTRASTIVE = !argv.includes('--no-contrastive');
 const BROAD = Number(arg('--broad-benign', '8000'));
 /** Below this many unique features a window's evidence is shrunk toward the prior (see classifier.ts). */
 const MIN_FEATURES = Number(arg('--min-features', '64'));
+/** Multilingual generated hard negatives (eval/classifier/hard-negatives.ts; always training side). */
+const HARD = Number(arg('--hard-negatives', '3000'));
+/** Their attack twins: the same verbs and frames aimed at the model's instructions or secrets. */
+const HARD_TWINS = Number(arg('--hard-twins', '1500'));
 /** Attack twins of broad benign rows: a generated attack inserted into them (contrastive, like BIPIA). */
 const TWINS = Number(arg('--twins', '2000'));
 
@@ -86,6 +92,10 @@ function main(): void {
   // and counting them in the calibration set would loosen the operating point on real data.
   const broad = generateBenignRows(SEED, BROAD).map((g): Row => ({ ...g, category: 'benign', file: 'generated-broad' }));
   train.push(...broad);
+  // Everyday uses of attack words ("ignore the typos…", "what is a system prompt?", role-play for
+  // practice, "bypass the cache") in nine languages, counted as hard negatives.
+  train.push(...generateHardNegatives(SEED, HARD).map((g): Row => ({ ...g, category: 'hard_negative', file: 'generated-hard-negatives' })));
+  train.push(...generateAttackTwins(SEED, HARD_TWINS).map((g): Row => ({ ...g, category: 'generated', file: 'generated-attack-twins' })));
   // Their attack twins: the same e-mail, answer or request with one generated attack inserted at
   // the start, middle or end, so the inserted instruction (not the document shape) is the signal.
   const attacks = gen.filter((g) => g.label === 'attack' && !isValidation(g)).map((g) => g.text);
@@ -199,7 +209,7 @@ function main(): void {
   for (const [k, v] of [...per].sort()) console.log(`  ${k.padEnd(60)} ${v.hit}/${v.n} ${pct(v.hit, v.n)}`);
   console.log(`  recall ${pct(tp, p)} (${tp}/${p}), FPR ${pct(fp, n)} (${fp}/${n}); platt a=${a.toFixed(3)} b=${b.toFixed(3)}`);
   model.meta = {
-    trainedAt: 'deterministic (no timestamp, so retraining reproduces the file)', seed: SEED, epochs: EPOCHS, l2: L2, lr: LR, targetFpr: TARGET_FPR, docWeight: DOC_WEIGHT, broadBenign: BROAD, attackTwins: TWINS, minFeatures: MIN_FEATURES,
+    trainedAt: 'deterministic (no timestamp, so retraining reproduces the file)', seed: SEED, epochs: EPOCHS, l2: L2, lr: LR, targetFpr: TARGET_FPR, docWeight: DOC_WEIGHT, broadBenign: BROAD, hardNegatives: HARD, hardNegativeTwins: HARD_TWINS, attackTwins: TWINS, minFeatures: MIN_FEATURES,
     split: 'validation = sha256("llmfw-split-v1:" + group) < 0.2 (group = id; BIPIA attacks/PromptInject by attack) + held-out files',
     heldOutFiles: HELD_OUT_FILES, trainRows: train.length, validationRows: valid.length,
     validation: { recall: tp / Math.max(1, p), fpr: fp / Math.max(1, n) },
