@@ -147,6 +147,11 @@ export function phone(v: string): boolean {
  * digit, symbol), not only letters, and no placeholder marker.
  */
 export function credentialLike(v: string): boolean {
+  // Prose punctuation after a word ("provided,", "valid.") is not a symbol of the value.
+  let end = v.length;
+  while (end > 0 && '.,;:)'.includes(v[end - 1]!)) end--;
+  v = v.slice(0, end);
+  if (v.length < 4) return false;
   let lower = 0, upper = 0, digit = 0, sym = 0;
   for (let i = 0; i < v.length; i++) {
     const c = v.charCodeAt(i);
@@ -172,6 +177,14 @@ export function isPathOrUrl(v: string): boolean {
   for (const ext of FILE_EXTENSIONS) if (l.endsWith(ext)) return true;
   if (v.startsWith('./') || v.startsWith('../') || v.startsWith('~/')) return true;
   if (v.length > 2 && v[1] === ':' && (v[2] === '\\' || v[2] === '/')) return true;
+  // A relative path ending in a file name (`photos/2024/cat.jpg`, `conf/app.properties`).
+  const slash = v.lastIndexOf('/');
+  if (slash > 0 && !v.includes('+') && !v.includes('=')) {
+    const base = v.slice(slash + 1);
+    const dot = base.lastIndexOf('.');
+    const ext = dot > 0 ? base.slice(dot + 1) : '';
+    if (ext.length >= 2 && ext.length <= 10 && [...ext].every((ch) => (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))) return true;
+  }
   if (v.startsWith('/')) {
     // A path: two or more segments, each short or with a dot; base64 has long runs and + or =.
     if (v.includes('+') || v.includes('=')) return false;
@@ -238,7 +251,8 @@ function isIdentifier(v: string): boolean {
     else if (!letter && c !== 45) other++;
   }
   if (other) return false;
-  if (segments >= 2 && !segStart) return true;
+  // A dotted reference has word-like segments; `n83.bat47Fy4` (digits spread through) does not.
+  if (segments >= 2 && !segStart) return digits <= 2;
   return digits === 0;
 }
 
