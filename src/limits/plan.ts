@@ -50,6 +50,11 @@ export function planRules(scopes: ScopeLimits[], costs: Costs, now: number): Pla
     if (limits.requestsPerSecond) sliding('rps', 'requestsPerSecond', 'requests', limits.requestsPerSecond, 1_000, 'second');
     if (limits.requestsPerMinute) sliding('rpm', 'requestsPerMinute', 'requests', limits.requestsPerMinute, 60_000, 'minute');
     if (limits.tokensPerMinute) sliding('tpm', 'tokensPerMinute', 'tokens', limits.tokensPerMinute, 60_000, 'minute');
+    if (limits.requestsPerMinute && limits.tokensPerMinute) {
+      // Every admission of this scope adds one tokens-per-minute entry: the request count is
+      // their number (see RuleOp.countOf).
+      out[out.length - 2]!.op.countOf = out[out.length - 1]!.op.key;
+    }
     for (const b of limits.budgets ?? []) {
       const w = calendarWindow(b.window, now);
       if (b.tokens !== undefined) {

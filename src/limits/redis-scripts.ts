@@ -106,7 +106,7 @@ end
 
 /**
  * Check-and-reserve. KEYS: hash, zset for each rule, then hash, zset for each settle entry.
- * ARGV: now, holdUntil, dryRun (0/1), n, grace, m, then 7 per rule: kind (u|s|c), limit, cost,
+ * ARGV: now, holdUntil, dryRun (0/1), n, grace, m, then 7 per rule: kind (u|s|c|n), limit, cost,
  * member (`<id>|<cost>`), score (sliding: now + windowMs; calendar: holdUntil), windowMs,
  * windowEnd; then 7 per settle entry (see settleAll). The settlements queued since the last call
  * ride along and are applied first, so a request needs one round trip, not two. The caller
@@ -114,8 +114,9 @@ end
  * Returns { ok (1/0), failedIndex (1-based, 0 = none), retryAfterMs, remaining1, reset1, … }.
  *
  * Cost per rule in the steady state: sliding 5 commands (HMGET, ZRANGEBYSCORE, ZREMRANGEBYSCORE,
- * ZADD, HINCRBY), request counters 4 (HMGET, ZREMRANGEBYSCORE, ZADD, HINCRBY), calendar 3 (HMGET,
- * ZADD, HINCRBY); TTLs are refreshed about once per window and calendar holds scanned about once
+ * ZADD, HINCRBY), request counters 4 (HMGET, ZREMRANGEBYSCORE, ZADD, HINCRBY) or, next to a
+ * tokens-per-minute rule, 1 (`n`: ZCARD of that rule's entries, KEYS are the companion's),
+ * calendar 3 (HMGET, ZADD, HINCRBY); TTLs are refreshed about once per window and calendar holds scanned about once
  * per reservation TTL (see COMMON's sweep).
  */
 export const RESERVE_LUA = `${COMMON}
@@ -123,14 +124,22 @@ local now, holdUntil, holdN = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[2])
 local dry, n, grace, m = ARGV[3] == '1', tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 if m > 0 then settleAll(7 + n * 7, m, 2 * n + 1) end
 local inUse, used, freed, exps, nxs, costs, limits = {}, {}, {}, {}, {}, {}, {}
-local fail = 0
 for i = 1, n do
   local o = 7 + (i - 1) * 7
-  local u, c, _, f, e, x = sweep(KEYS[2 * i - 1], KEYS[2 * i], ARGV[o], now)
-  inUse[i], used[i], freed[i], exps[i], nxs[i] = u, c, f, e, x
-  local cost, limit = tonumber(ARGV[o + 2]), tonumber(ARGV[o + 1])
-  costs[i], limits[i] = cost, limit
-  if fail == 0 and u + cost > limit then fail = i end
+  costs[i], limits[i] = tonumber(ARGV[o + 2]), tonumber(ARGV[o + 1])
+  if ARGV[o] ~= 'n' then
+    local u, c, _, f, e, x = sweep(KEYS[2 * i - 1], KEYS[2 * i], ARGV[o], now)
+    inUse[i], used[i], freed[i], exps[i], nxs[i] = u, c, f, e, x
+  end
+end
+local fail = 0
+for i = 1, n do
+  -- An 'n' rule counts the live entries of its sliding companion (same admission, swept above).
+  if ARGV[7 + (i - 1) * 7] == 'n' then
+    local c = redis.call('ZCARD', KEYS[2 * i])
+    inUse[i], used[i], freed[i] = c, c, 0
+  end
+  if fail == 0 and inUse[i] + costs[i] > limits[i] then fail = i end
 end
 local out = { fail == 0 and 1 or 0, fail, 0 }
 if fail > 0 then
@@ -145,7 +154,7 @@ if fail > 0 then
     local need = inUse[fail] + cost - limit
     local entries = redis.call('ZRANGE', KEYS[2 * fail], 0, 999, 'WITHSCORES')
     for j = 1, #entries, 2 do
-      need = need - amountOf(entries[j])
+      need = need - (kind == 'n' and 1 or amountOf(entries[j]))
       if need <= 0 then retry = math.max(1, tonumber(entries[j + 1]) - now) break end
     end
   elseif used[fail] + cost <= limit then
@@ -162,7 +171,8 @@ for i = 1, n do
   local field = kind ~= 'c' and 'sum' or 'held'
   local windowMs = tonumber(ARGV[o + 5])
   local taken = fail == 0 and cost or 0 -- a dry run reports what would be left after taking
-  if taken > 0 and not dry then
+  -- Sliding entries are added even at cost 0: an 'n' rule may count them.
+  if fail == 0 and not dry and kind ~= 'n' and (taken > 0 or kind == 's') then
     redis.call('ZADD', z, ARGV[o + 4], ARGV[o + 3])
     -- TTLs are relative to the caller's clock, never Redis' own (no PEXPIREAT). Sliding keys
     -- live 2 windows and are refreshed once less than one window + 1 s is left; calendar keys
@@ -188,7 +198,11 @@ for i = 1, n do
         redis.call('HSET', h, 'nx', nx)
       end
     end
-    if f == 0 then redis.call('HINCRBY', h, field, ARGV[o + 2]) else redis.call('HINCRBY', h, field, fmt(cost - f)) end
+    if f == 0 then
+      if cost ~= 0 then redis.call('HINCRBY', h, field, ARGV[o + 2]) end
+    elseif cost ~= f then
+      redis.call('HINCRBY', h, field, fmt(cost - f))
+    end
   elseif f ~= 0 then
     redis.call('HINCRBY', h, field, fmt(-f))
   end
@@ -229,8 +243,9 @@ local out = {}
 for i = 1, n do
   local kind, windowEnd = ARGV[1 + 2 * i], tonumber(ARGV[2 + 2 * i])
   local h, z = KEYS[2 * i - 1], KEYS[2 * i]
-  local _, used, held, freed = sweep(h, z, kind, now)
+  local _, used, held, freed = sweep(h, z, kind == 'n' and 's' or kind, now)
   if freed ~= 0 then redis.call('HINCRBY', h, kind ~= 'c' and 'sum' or 'held', fmt(-freed)) end
+  if kind == 'n' then used = redis.call('ZCARD', z) end
   local reset = 0
   if kind ~= 'c' then
     local last = lastScore(z)

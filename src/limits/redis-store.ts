@@ -96,7 +96,7 @@ export class RedisStore implements LimitStore {
 
   async reserve(op: ReserveOp): Promise<ReserveResult> {
     const argv: string[] = [];
-    for (const r of op.rules) this.#pushKeys(argv, r.key);
+    for (const r of op.rules) this.#pushKeys(argv, r.countOf ?? r.key);
     const riders = this.#take();
     for (const q of riders) for (const e of q.op.entries) this.#pushKeys(argv, e.key);
     const hold = String(op.holdUntil);
@@ -104,7 +104,7 @@ export class RedisStore implements LimitStore {
     for (const r of op.rules) {
       const cost = String(r.cost);
       const sliding = r.kind === 'sliding';
-      argv.push(sliding ? (r.unit ? 'u' : 's') : 'c', String(r.limit), cost, `${op.id}|${cost}`,
+      argv.push(sliding ? (r.countOf ? 'n' : r.unit ? 'u' : 's') : 'c', String(r.limit), cost, `${op.id}|${cost}`,
         sliding ? String(op.now + r.windowMs) : hold, String(r.windowMs), String(r.windowEnd));
     }
     pushSettleArgs(argv, riders);
@@ -131,13 +131,13 @@ export class RedisStore implements LimitStore {
     });
   }
 
-  async peek(now: number, rules: Array<Pick<RuleOp, 'key' | 'kind' | 'windowMs' | 'windowEnd'>>): Promise<PeekResult[]> {
+  async peek(now: number, rules: Array<Pick<RuleOp, 'key' | 'kind' | 'windowMs' | 'windowEnd' | 'countOf'>>): Promise<PeekResult[]> {
     if (rules.length === 0) return [];
     this.#flush(); // queued settlements first: same connection, so Redis applies them before the peek
     const argv: string[] = [];
-    for (const r of rules) this.#pushKeys(argv, r.key);
+    for (const r of rules) this.#pushKeys(argv, r.countOf ?? r.key);
     argv.push(String(now), String(rules.length));
-    for (const r of rules) argv.push(r.kind === 'sliding' ? 's' : 'c', String(r.windowEnd));
+    for (const r of rules) argv.push(r.kind === 'sliding' ? (r.countOf ? 'n' : 's') : 'c', String(r.windowEnd));
     const raw = (await this.#run('llmfwPeek', 2 * rules.length, argv)) as string[];
     const out: PeekResult[] = [];
     for (let i = 0; i < raw.length; i += 3) out.push({ used: Number(raw[i]), held: Number(raw[i + 1]), resetMs: Number(raw[i + 2]) });
@@ -220,7 +220,8 @@ function pushSettleArgs(argv: string[], qs: QueuedSettle[]): void {
       // too, so amounts are whole and non-negative here (usage figures come from the upstream).
       const actual = Number.isFinite(e.actual) && e.actual > 0 ? Math.ceil(e.actual) : 0;
       if (e.kind === 'sliding') {
-        argv.push('s', member, actual > 0 ? `${id}|${actual}` : '', String(e.expiresAt ?? 0), String(actual - e.reserved), '0', '0');
+        // The entry stays even at 0: a requests-per-minute rule may count it (RuleOp.countOf).
+        argv.push('s', member, `${id}|${actual}`, String(e.expiresAt ?? 0), String(actual - e.reserved), '0', '0');
       } else {
         argv.push('c', member, '', '0', String(-e.reserved), String(actual), String(Math.max(1, e.windowEnd + CALENDAR_GRACE_MS - now)));
       }

@@ -74,6 +74,27 @@ describe.skipIf(!redisTestsEnabled())('limits on redis (LLMFW_SKIP_REDIS_TESTS=1
     }
   });
 
+  it('admits exactly N of 200 concurrent requests from two instances against requests-per-minute N next to a tokens-per-minute limit (counted from its entries), with retry-after and headers', async () => {
+    const { a, b, clock } = await pair();
+    const limits = { requestsPerMinute: 23, tokensPerMinute: 1_000_000 };
+    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => (i % 2 ? a : b).admit(req({ limits }))));
+    expect(results.filter((r) => r.ok).length).toBe(23);
+    for (const r of results) {
+      if (r.ok) continue;
+      expect(r.denial.error.code).toBe('firewall_rate_limited');
+      expect(r.denial.retryAfter).toBe(60);
+      expect(r.headers['x-ratelimit-remaining-requests']).toBe('0');
+    }
+    // Released calls still count as requests (as in memory); a new minute frees them all.
+    await Promise.all(results.map((r, i) => (r.ok ? (i % 2 ? a : b).release(r.reservation) : undefined)));
+    expect((await a.admit(req({ limits }))).ok).toBe(false);
+    const [rpm, tpm] = await b.usage([{ scope: 'agent', name: 'bot', limits }]);
+    expect([rpm!.used, tpm!.used]).toEqual([23, 0]);
+    clock.now += 60_000;
+    const next = await a.admit(req({ limits }));
+    expect(next.ok && next.headers['x-ratelimit-remaining-requests']).toBe('22');
+  });
+
   it('settles to actual usage and releases failed calls, so usage returns to what was spent', async () => {
     const { a, b } = await pair({ pricing: { 'gpt-4o-mini': { input: 0.15, output: 0.6 } } });
     const limits = { tokensPerMinute: 10_000, budgets: [{ window: 'day' as const, tokens: 50_000 }, { window: 'month' as const, usd: 1 }] };
@@ -150,7 +171,8 @@ describe.skipIf(!redisTestsEnabled())('limits on redis (LLMFW_SKIP_REDIS_TESTS=1
       clock.now += 7_000;
     }
     const keys = (await admin.keys(`${keyPrefix}*`)).filter((k) => !k.endsWith(':z'));
-    expect(keys.length).toBe(3);
+    // tokens/minute and tokens/day; requests/minute counts the tokens/minute entries (no keys of its own).
+    expect(keys.sort()).toEqual([`${keyPrefix}cal:agent:bot:tok:day:20261127`, `${keyPrefix}sw:agent:bot:tpm`]);
     for (const k of keys) {
       const h = await admin.hgetall(k);
       const live = await admin.zrangebyscore(`${k}:z`, clock.now + 1, '+inf');
