@@ -3,7 +3,7 @@
  * decoded segment that reads as text is scanned like the rest; its findings point at the encoded
  * span in the original. Limits keep hostile input cheap: segment count, decoded bytes, depth.
  */
-import { compilePattern, matchAll, type Re2Pattern } from './re2-seam.js';
+import { compilePattern, compileSet, matchAll, setMatch, type Re2Pattern, type Re2Set } from './re2-seam.js';
 
 /** One decoded segment: where it sits in the scanned text, and what it decodes to. */
 export interface DecodedSegment {
@@ -22,14 +22,25 @@ export interface DecodeLimits {
 
 export const DEFAULT_DECODE_LIMITS: DecodeLimits = { maxSegments: 32, maxDecodedChars: 64 * 1024, maxDepth: 2 };
 
-let patterns: { base64: Re2Pattern; hex: Re2Pattern; url: Re2Pattern; html: Re2Pattern } | undefined;
+const SOURCES = {
+  // 20+ chars so short words and ids are not "decoded"; base64url alphabet too.
+  base64: '[A-Za-z0-9+/_-]{20,}={0,2}',
+  hex: '(?:\\\\x)?(?:[0-9a-fA-F]{2}(?:\\\\x|\\s)?){12,}',
+  url: '(?:[^\\s%]{0,40}%[0-9a-fA-F]{2}){4,}[^\\s%]{0,40}',
+  html: '(?:[^\\s&]{0,20}&#?[a-zA-Z0-9]{2,8};){3,}[^\\s&]{0,20}',
+} as const;
+type Encoding = keyof typeof SOURCES;
+const ORDER: Encoding[] = ['base64', 'hex', 'url', 'html'];
+
+let patterns: (Record<Encoding, Re2Pattern> & { any: Re2Set }) | undefined;
 function pats() {
   patterns ??= {
-    // 20+ chars so short words and ids are not "decoded"; base64url alphabet too.
-    base64: compilePattern('engine.decode-base64', '[A-Za-z0-9+/_-]{20,}={0,2}'),
-    hex: compilePattern('engine.decode-hex', '(?:\\\\x)?(?:[0-9a-fA-F]{2}(?:\\\\x|\\s)?){12,}'),
-    url: compilePattern('engine.decode-url', '(?:[^\\s%]{0,40}%[0-9a-fA-F]{2}){4,}[^\\s%]{0,40}'),
-    html: compilePattern('engine.decode-html', '(?:[^\\s&]{0,20}&#?[a-zA-Z0-9]{2,8};){3,}[^\\s&]{0,20}'),
+    base64: compilePattern('engine.decode-base64', SOURCES.base64),
+    hex: compilePattern('engine.decode-hex', SOURCES.hex),
+    url: compilePattern('engine.decode-url', SOURCES.url),
+    html: compilePattern('engine.decode-html', SOURCES.html),
+    // One pass says which encodings occur at all; most texts have none, so no per-pattern pass runs.
+    any: compileSet(ORDER.map((e) => `engine.decode-${e}`), ORDER.map((e) => SOURCES[e])),
   };
   return patterns;
 }
@@ -100,8 +111,11 @@ export function findEncoded(text: string, budget: { segments: number; chars: num
   const hasPct = text.includes('%');
   const hasAmp = text.includes('&');
   const p = pats();
+  // A pattern absent from the Set's answer has no match: skipping it changes nothing.
+  const present = setMatch(p.any, text);
   const kinds: Array<[DecodedSegment['encoding'], Re2Pattern, boolean]> = [
-    ['base64', p.base64, true], ['hex', p.hex, true], ['url', p.url, hasPct], ['html', p.html, hasAmp],
+    ['base64', p.base64, present.includes(0)], ['hex', p.hex, present.includes(1)],
+    ['url', p.url, hasPct && present.includes(2)], ['html', p.html, hasAmp && present.includes(3)],
   ];
   for (const [encoding, re, enabled] of kinds) {
     if (!enabled) continue;
