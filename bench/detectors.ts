@@ -6,10 +6,16 @@
  * every pack and the keyword prefilter do real work. Options: `--quick` (fewer iterations),
  * `--compare DIR`: also load the engine of another checkout (e.g. `git archive <rev> | tar -x -C
  * /tmp/before`, node_modules linked) and time both interleaved in this process, so a loaded
- * machine slows both alike (median of 7 alternating rounds).
+ * machine slows both alike (median of 7 alternating rounds). `--stages-only`: only the per-stage
+ * costs of one 4 KB scan (strict view, folded view, decoding, each view's Set, each pack's rules,
+ * classifier), which the full run also prints.
  */
 import { Bench } from 'tinybench';
-import { createEngine } from '../detectors/engine/index.js';
+import { createEngine, loadBuiltinPacks } from '../detectors/engine/index.js';
+import { foldedView, strictView } from '../detectors/engine/normalize.js';
+import { findEncoded } from '../detectors/engine/decode.js';
+import { PackUnion } from '../detectors/engine/pack.js';
+import { clearEncodeCache, encode } from '../detectors/engine/re2-seam.js';
 
 const quick = process.argv.includes('--quick');
 const engine = createEngine({});
@@ -69,6 +75,47 @@ async function compare(dir: string, refNs: number): Promise<void> {
   console.log('');
 }
 
+/**
+ * What one 4 KB scan spends where: each stage timed alone (median of 9 rounds), in the order the
+ * engine runs them. Stages share work in a real scan (one UTF-8 buffer per view, Set results and
+ * classifier memoised per input), so they add up to about the full scan.
+ */
+function stages(): void {
+  const t = text(4096);
+  const b = loadBuiltinPacks();
+  const s = strictView(t);
+  const f = foldedView(s);
+  const folded = new PackUnion([b.injection, b.toolPoisoning]);
+  const strict = new PackUnion([b.pii, b.secrets]);
+  const hf = folded.match(f.text);
+  const hs = strict.match(s.text);
+  clearEncodeCache();
+  const n = quick ? 100 : 400;
+  const med = (fn: () => void): number => {
+    for (let k = 0; k < 50; k++) fn();
+    const rs: number[] = [];
+    for (let r = 0; r < 9; r++) { const t0 = performance.now(); for (let k = 0; k < n; k++) fn(); rs.push(((performance.now() - t0) / n) * 1000); }
+    return rs.sort((x, y) => x - y)[4]!;
+  };
+  const rows: Array<[string, () => void]> = [
+    ['strict view', () => { strictView(t); }],
+    ['folded view', () => { foldedView(s); }],
+    ['UTF-8 buffers of both views', () => { encode(s.text); encode(f.text); clearEncodeCache(); }],
+    ['decoding prefilter + segments (strict)', () => { encode(s.text); findEncoded(s.text, { segments: 32, chars: 65536 }); clearEncodeCache(); }],
+    ['Set: injection + tool-poisoning (folded)', () => { encode(f.text); folded.match(f.text); clearEncodeCache(); }],
+    ['Set: pii + secrets (strict)', () => { encode(s.text); strict.match(s.text); clearEncodeCache(); }],
+    ['rules after Set: prompt-injection', () => { encode(f.text); b.injection.run(f.text, f.text, hf[0]); clearEncodeCache(); }],
+    ['rules after Set: tool-poisoning', () => { encode(f.text); b.toolPoisoning.run(f.text, f.text, hf[1]); clearEncodeCache(); }],
+    ['rules after Set: pii', () => { encode(s.text); b.pii.run(s.text, () => s.text.toLowerCase(), hs[0]); clearEncodeCache(); }],
+    ['rules after Set: secrets', () => { encode(s.text); b.secrets.run(s.text, () => s.text.toLowerCase(), hs[1]); clearEncodeCache(); }],
+    ['classifier (folded)', () => { b.classifier?.score(f.text); }],
+    ['all detectors (engine.scan), for comparison', () => { engine.scan(t, far()); }],
+  ];
+  console.log('# stages of one 4 KB scan (median of 9 rounds; Set/rule rows include their UTF-8 buffer)');
+  for (const [name, fn] of rows) console.log(`  ${name.padEnd(42)} ${med(fn).toFixed(1).padStart(8)} µs`);
+  console.log('');
+}
+
 async function main(): Promise<void> {
   // A fixed reference loop, so numbers from a loaded or slow machine can be put in proportion
   // (an idle modern x86 core runs it at roughly 1 ns per character).
@@ -78,6 +125,8 @@ async function main(): Promise<void> {
   for (let k = 0; k < 5; k++) for (let i = 0; i < ref.length; i++) acc = (acc + ref.charCodeAt(i)) | 0;
   const refNs = ((performance.now() - r0) * 1e6) / (5 * ref.length);
   console.log(`node ${process.version}, load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}, reference loop ${refNs.toFixed(2)} ns/char${acc === 1 ? '' : ''}\n`);
+  stages();
+  if (process.argv.includes('--stages-only')) return;
   const cmp = process.argv.indexOf('--compare');
   if (cmp >= 0 && process.argv[cmp + 1]) await compare(process.argv[cmp + 1]!, refNs);
   console.log('# all detectors (prompt-injection, pii, secrets, tool-poisoning)');
