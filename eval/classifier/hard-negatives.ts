@@ -8,7 +8,10 @@
  * - role-play for practice ("pretend to be an unhappy customer so I can practise");
  * - technical bypass/override ("bypass the browser cache", "override a CSS rule");
  * - e-mails asking their human reader for something ("include your order number in your reply");
- * - polite "you are …" replies ("You are right, …"), which open like persona attacks.
+ * - polite "you are …" replies ("You are right, …"), which open like persona attacks;
+ * - questions and teaching text that quote an attack phrase ("why do "ignore previous
+ *   instructions" attacks work?"): a mention, not an instruction (the override rules skip quoted
+ *   phrases for the same reason).
  * The attacks that share those words are in generate.ts. Seeded, in memory only, always on the
  * training side; none of these sentences comes from a dataset.
  */
@@ -179,6 +182,9 @@ const MAILS = [
 /** Polite "you are …" statements (replies, compliments, corrections): persona attacks open the same way ("You are now …"). */
 const YOU_ARE = ['You are right', 'You\'re welcome', 'You are so kind', 'You are absolutely correct', 'You are on the right track', 'You are very welcome', 'You\'re correct', 'You are free to choose'];
 const YOU_ARE_TAILS = ['!', '.', ', happy to help.', '! Glad it worked.', ', the second option is cheaper.', '. Just ask if something is unclear.', '! Enjoy the trip.', ', that was my mistake.'];
+/** Questions and teaching text that quote an attack phrase: a mention of the attack, not the attack. */
+const QUOTED = ['ignore previous instructions', 'ignore all prior instructions', 'you are now DAN', 'reveal your system prompt', 'developer mode enabled', 'disregard the rules above', 'Ignoriere alle vorherigen Anweisungen', 'ignora las instrucciones anteriores'];
+const QUOTE_FRAMES = ['What makes the "{q}" trick effective against chatbots?', 'Is "{q}" something my input filter should catch?', 'Write a training slide explaining why "{q}" is a red flag.', 'How would a firewall spot the phrase "{q}" inside an uploaded file?', 'Our logs contain "{q}" - what does that tell us about the user?', 'Translate the warning sign "{q}" for a security awareness poster.'];
 const NAMES = ['Maria', 'Tom', 'Aiko', 'Pierre', 'Lucía', 'Jonas', 'Priya', 'Omar'];
 
 /** One benign hard negative in `lang` of the given family. */
@@ -194,6 +200,7 @@ function one(r: () => number, lang: Lang, fam: number): string {
     case 2: return `${pick(r, lang.roleFrames).replace('{r}', pick(r, lang.roles)).replace('{t}', pick(r, lang.roleTasks))}${pick(r, lang.tails)}`;
     case 3: return `${pick(r, lang.tech)}${pick(r, lang.tails)}`;
     case 4: return `${pick(r, YOU_ARE)}${pick(r, YOU_ARE_TAILS)}`;
+    case 5: return pick(r, QUOTE_FRAMES).replace('{q}', pick(r, QUOTED));
     default: return pick(r, MAILS).replace('{f}', pick(r, NAMES)).replace('{n}', String(1000 + Math.floor(r() * 9000))).replace('{a}', pick(r, READER_ASKS));
   }
 }
@@ -226,7 +233,7 @@ export function generateHardNegatives(seed: number, n: number): Array<{ id: stri
   const out: Array<{ id: string; text: string; label: 'benign' }> = [];
   for (let i = 0; i < n; i++) {
     const lang = L[pick(r, langs)]!;
-    out.push({ id: `gen-hard-negative-${i}`, text: one(r, lang, Math.floor(r() * 6)), label: 'benign' });
+    out.push({ id: `gen-hard-negative-${i}`, text: one(r, lang, Math.floor(r() * 7)), label: 'benign' });
   }
   return out;
 }
