@@ -227,6 +227,7 @@ async function paced(url: string, key: string): Promise<Phase> {
   const pool = new Pool(url, { connections: CONNECTIONS });
   const times: number[] = [];
   let errors = 0;
+  const statuses: Record<string, number> = {};
   const total = Math.round(RATE * SECONDS);
   const inflight: Promise<void>[] = [];
   const one = async () => {
@@ -234,8 +235,9 @@ async function paced(url: string, key: string): Promise<Phase> {
     try {
       const res = await pool.request({ path: '/v1/chat/completions', method: 'POST', body: PROXY_BODY, headers: HEADERS(key) });
       await res.body.text();
-      if (res.statusCode === 200) times.push(performance.now() - t0); else errors++;
-    } catch { errors++; }
+      if (res.statusCode === 200) times.push(performance.now() - t0);
+      else { errors++; statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1; }
+    } catch (err) { errors++; statuses[(err as Error).name] = (statuses[(err as Error).name] ?? 0) + 1; }
   };
   const start = performance.now();
   let sent = 0;
@@ -251,6 +253,7 @@ async function paced(url: string, key: string): Promise<Phase> {
   const elapsed = (performance.now() - start) / 1000;
   await pool.close();
   times.sort((a, b) => a - b);
+  if (errors) process.stderr.write(`  fixed rate: ${errors} failed (${JSON.stringify(statuses)})\n`);
   return { p50: pct(times, 50), p99: pct(times, 99), rps: times.length / elapsed, n: times.length, errors };
 }
 
@@ -395,7 +398,12 @@ agents:
   }
   const redisAdded = summary['fixed rate'].find((x) => x.config === 'redis')!.addedP50;
   const seqAdded = summary.sequential.find((x) => x.config === 'redis')!.addedP50;
-  console.log(`\nTarget (judged at the fixed rate): Redis adds ≤ 0.5 ms p50 → ${redisAdded <= 0.5 ? 'met' : 'NOT met'} (${redisAdded.toFixed(3)} ms; sequential ${seqAdded.toFixed(3)} ms)`);
+  // A fixed rate the host cannot sustain measures queueing, not the stage: then say so instead of judging.
+  const offFixed = summary['fixed rate'][0]!;
+  const saturatedRun = summary['fixed rate'].some((x) => x.rps < 0.95 * RATE) || offFixed.p50 > 5 * summary.sequential[0]!.p50;
+  console.log(saturatedRun
+    ? `\nTarget not judged: the fixed rate of ${RATE} req/s saturated this host in this run (achieved ${summary['fixed rate'].map((x) => x.rps.toFixed(0)).join('/')} req/s, limits-off p50 ${offFixed.p50.toFixed(1)} ms); rerun with a lower BENCH_RATE. Sequential: Redis adds ${seqAdded.toFixed(3)} ms p50.`
+    : `\nTarget (judged at the fixed rate): Redis adds ≤ 0.5 ms p50 → ${redisAdded <= 0.5 ? 'met' : 'NOT met'} (${redisAdded.toFixed(3)} ms; sequential ${seqAdded.toFixed(3)} ms)`);
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   const out = join(ROOT, 'bench/results', `limits-latency-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, loadAverage: la,

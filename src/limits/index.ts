@@ -85,6 +85,7 @@ export async function createLimiter(opts: CreateLimiterOptions = {}): Promise<Fi
     let lastLog = 0;
     const redis = new RedisStore({
       url, keyPrefix: opts.store?.keyPrefix ?? 'llmfw:v1:', commandTimeoutMs: opts.commandTimeoutMs,
+      redisOptions: { enableAutoPipelining: opts.store?.autoPipelining ?? false },
       onError: (err) => {
         // ioredis emits an error per reconnect attempt; log at most every 5 s.
         const now = Date.now();
