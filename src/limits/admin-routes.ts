@@ -25,7 +25,8 @@ export interface LimitsAdminOptions {
   throttle?: AddressLimiter;
 }
 
-function presentedKey(req: FastifyRequest): string | undefined {
+/** The admin key a request presents (`Authorization: Bearer …` or `x-admin-key`). */
+export function presentedKey(req: FastifyRequest): string | undefined {
   const auth = req.headers.authorization;
   if (typeof auth === 'string' && auth.startsWith('Bearer ')) return auth.slice(7).trim();
   const k = req.headers['x-admin-key'];

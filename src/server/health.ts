@@ -1,10 +1,13 @@
 /**
  * Operations endpoints: `/healthz` (the process answers), `/readyz` (a policy is loaded and the
- * limits store, when there is one, is reachable), `/metrics` (Prometheus text).
+ * limits store, when there is one, is reachable), `/metrics` (Prometheus text; behind an admin
+ * key when the policy sets `admin.protectMetrics`).
  */
 import type { FastifyInstance } from 'fastify';
+import { deny, denialMessage } from '../errors.js';
+import { adminKeyMatches, presentedKey } from '../limits/admin-routes.js';
 
-/** Register the operations routes (no authentication; bind the firewall to a private address). */
+/** Register the operations routes (probes are open; bind the firewall to a private address). */
 export async function healthRoutes(app: FastifyInstance): Promise<void> {
   app.get('/healthz', async (request, reply) => {
     request.fw.route = 'healthz';
@@ -27,6 +30,17 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
 
   app.get('/metrics', async (request, reply) => {
     request.fw.route = 'metrics';
+    const admin = request.fw.policy.doc.admin;
+    if (admin?.protectMetrics) {
+      const key = presentedKey(request);
+      if (!key || !adminKeyMatches(key, admin.keys)) {
+        // Refusals are audited (a scraper with a wrong key, or someone probing); successes stay quiet.
+        const d = deny('UNAUTHENTICATED', 'GET /metrics needs an admin key (admin.protectMetrics is on): send Authorization: Bearer <admin key>');
+        request.fw.decision = 'deny';
+        request.fw.code = d.error.code;
+        return reply.code(d.error.status).send({ error: { message: denialMessage(d), type: d.error.type, code: d.error.code } });
+      }
+    }
     request.fw.quiet = true;
     const registry = app.fw.metrics.registry;
     return reply.type(registry.contentType).send(await registry.metrics());
