@@ -30,10 +30,10 @@ describe.skipIf(!redisTestsEnabled())('limits on redis (LLMFW_SKIP_REDIS_TESTS=1
   });
 
   /** Two limiters sharing one Redis and one clock, each with its own client; a fresh key prefix per test. */
-  async function pair(o: { pricing?: Record<string, { input: number; output: number }>; reservationTtlMs?: number } = {}) {
+  async function pair(o: { pricing?: Record<string, { input: number; output: number }>; reservationTtlMs?: number; autoPipelining?: boolean } = {}) {
     const clock = { now: T0 };
     const keyPrefix = `llmfw:test${++prefixN}:`;
-    const mk = () => createLimiter({ redisUrl: server.url, store: { keyPrefix, failMode: 'closed' }, clock: () => clock.now,
+    const mk = () => createLimiter({ redisUrl: server.url, store: { keyPrefix, failMode: 'closed', autoPipelining: o.autoPipelining }, clock: () => clock.now,
       pricing: o.pricing, reservationTtlMs: o.reservationTtlMs, metricsRegistry: new Registry() });
     const [a, b] = await Promise.all([mk(), mk()]);
     open.push(a, b);
@@ -93,6 +93,22 @@ describe.skipIf(!redisTestsEnabled())('limits on redis (LLMFW_SKIP_REDIS_TESTS=1
     clock.now += 60_000;
     const next = await a.admit(req({ limits }));
     expect(next.ok && next.headers['x-ratelimit-remaining-requests']).toBe('22');
+  });
+
+  it('stays exact with store.autoPipelining on: 200 concurrent admits with queued settlements from two instances never pass a token budget', async () => {
+    const { a, b } = await pair({ autoPipelining: true });
+    expect((a.store as unknown as { client: { options: { enableAutoPipelining: boolean } } }).client.options.enableAutoPipelining).toBe(true);
+    const N = 5_000;
+    const limits = { requestsPerMinute: 150, tokensPerMinute: 1_000_000, budgets: [{ window: 'day' as const, tokens: N }] };
+    const results = await Promise.all(Array.from({ length: 200 }, async (_, i) => {
+      const l = i % 2 ? a : b;
+      const r = await l.admit(req({ limits, promptTokens: 20, maxOutputTokens: 30 }));
+      if (r.ok && i % 4 === 0) void l.settle(r.reservation, { inputTokens: 20, outputTokens: 30 }); // exact: frees nothing
+      return r;
+    }));
+    const ok = results.filter((r) => r.ok).length;
+    expect(ok).toBe(100); // 100 × 50 tokens = N exactly; requests/minute (150) never binds
+    for (const r of results) if (!r.ok) expect(r.denial.error.code).toBe('firewall_budget_exceeded');
   });
 
   it('settles to actual usage and releases failed calls, so usage returns to what was spent', async () => {
