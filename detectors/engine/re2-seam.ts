@@ -111,12 +111,16 @@ function offsetMap(e: Encoded): Int32Array | null {
   const { text, buf } = e;
   const map = new Int32Array(buf.length + 1);
   let b = 0;
-  for (let i = 0; i < text.length; i++) {
+  const len = text.length;
+  for (let i = 0; i < len; i++) {
     const c = text.charCodeAt(i);
-    const n = c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdbff ? 4 : 3;
-    for (let k = 0; k < n; k++) map[b + k] = i;
-    b += n;
-    if (n === 4) i++; // the low surrogate belongs to the same 4 bytes
+    if (c < 0x80) { map[b++] = i; continue; }
+    if (c < 0x800) { map[b] = i; map[b + 1] = i; b += 2; continue; }
+    map[b] = i; map[b + 1] = i; map[b + 2] = i;
+    if (c >= 0xd800 && c <= 0xdbff) {
+      // A high surrogate is taken as a pair: 4 bytes, and the low surrogate is skipped.
+      map[b + 3] = i; b += 4; i++;
+    } else b += 3;
   }
   map[buf.length] = text.length;
   e.map = map;
