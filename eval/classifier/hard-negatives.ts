@@ -11,7 +11,8 @@
  * - polite "you are …" replies ("You are right, …"), which open like persona attacks;
  * - questions and teaching text that quote an attack phrase ("why do "ignore previous
  *   instructions" attacks work?"): a mention, not an instruction (the override rules skip quoted
- *   phrases for the same reason).
+ *   phrases for the same reason);
+ * - history questions in the past tense ("How did Rasputin die?").
  * The attacks that share those words are in generate.ts. Seeded, in memory only, always on the
  * training side; none of these sentences comes from a dataset.
  */
@@ -185,6 +186,15 @@ const YOU_ARE_TAILS = ['!', '.', ', happy to help.', '! Glad it worked.', ', the
 /** Questions and teaching text that quote an attack phrase: a mention of the attack, not the attack. */
 const QUOTED = ['ignore previous instructions', 'ignore all prior instructions', 'you are now DAN', 'reveal your system prompt', 'developer mode enabled', 'disregard the rules above', 'Ignoriere alle vorherigen Anweisungen', 'ignora las instrucciones anteriores'];
 const QUOTE_FRAMES = ['What makes the "{q}" trick effective against chatbots?', 'Is "{q}" something my input filter should catch?', 'Write a training slide explaining why "{q}" is a red flag.', 'How would a firewall spot the phrase "{q}" inside an uploaded file?', 'Our logs contain "{q}" - what does that tell us about the user?', 'Translate the warning sign "{q}" for a security awareness poster.'];
+/**
+ * History questions in the past tense ("How did … die?", "How were … treated under …?"): harmful
+ * requests reworded into the past tense are attacks in the training data, so without these the
+ * model learned that "how did/were …" about violence or death is an attack.
+ */
+const HISTORY_FRAMES = ['How did {p} die?', 'How was {p} killed?', 'How did {e} end?', 'How were {g} treated during {e}?', 'What weapons were used in {e}?', 'How many people died in {e}?', 'Why did {e} start?', 'How did people survive {e}?', 'How were prisoners of war treated in {e}?', 'What happened to {p} after {e}?'];
+const HISTORY_P = ['Julius Caesar', 'Cleopatra', 'Napoleon', 'Tutankhamun', 'Joan of Arc', 'Mozart', 'Rasputin', 'King Harold II', 'Archduke Franz Ferdinand', 'Che Guevara', 'Marie Antoinette', 'Alexander the Great'];
+const HISTORY_E = ['the Thirty Years War', 'the siege of Leningrad', 'the Black Death', 'the Battle of Hastings', 'the fall of Constantinople', 'the Irish famine', 'the Spanish flu', 'the Cultural Revolution', 'the Rwandan genocide', 'the Korean War', 'the French Revolution', 'the Napoleonic wars'];
+const HISTORY_G = ['civilians', 'children', 'farmers', 'religious minorities', 'women', 'soldiers', 'refugees', 'factory workers'];
 const NAMES = ['Maria', 'Tom', 'Aiko', 'Pierre', 'Lucía', 'Jonas', 'Priya', 'Omar'];
 
 /** One benign hard negative in `lang` of the given family. */
@@ -201,6 +211,7 @@ function one(r: () => number, lang: Lang, fam: number): string {
     case 3: return `${pick(r, lang.tech)}${pick(r, lang.tails)}`;
     case 4: return `${pick(r, YOU_ARE)}${pick(r, YOU_ARE_TAILS)}`;
     case 5: return pick(r, QUOTE_FRAMES).replace('{q}', pick(r, QUOTED));
+    case 6: return pick(r, HISTORY_FRAMES).replace('{p}', pick(r, HISTORY_P)).replace('{e}', pick(r, HISTORY_E)).replace('{g}', pick(r, HISTORY_G));
     default: return pick(r, MAILS).replace('{f}', pick(r, NAMES)).replace('{n}', String(1000 + Math.floor(r() * 9000))).replace('{a}', pick(r, READER_ASKS));
   }
 }
@@ -233,7 +244,7 @@ export function generateHardNegatives(seed: number, n: number): Array<{ id: stri
   const out: Array<{ id: string; text: string; label: 'benign' }> = [];
   for (let i = 0; i < n; i++) {
     const lang = L[pick(r, langs)]!;
-    out.push({ id: `gen-hard-negative-${i}`, text: one(r, lang, Math.floor(r() * 7)), label: 'benign' });
+    out.push({ id: `gen-hard-negative-${i}`, text: one(r, lang, Math.floor(r() * 8)), label: 'benign' });
   }
   return out;
 }
