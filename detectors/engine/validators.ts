@@ -93,6 +93,10 @@ const FILLER = 'x*.#_-';
  * about 1e-7 per position, so real keys almost never contain one.
  */
 export function hasCountingRun(l: string): boolean {
+  // Doubled letters count too (`aAbBcCdD` lower-cased is `aabbccdd`): compare distinct neighbours.
+  let d = '';
+  for (let i = 0; i < l.length; i++) if (l[i] !== l[i - 1]) d += l[i];
+  l = d;
   let up = 1;
   let down = 1;
   for (let i = 1; i < l.length; i++) {
