@@ -12,7 +12,8 @@
  * - questions and teaching text that quote an attack phrase ("why do "ignore previous
  *   instructions" attacks work?"): a mention, not an instruction (the override rules skip quoted
  *   phrases for the same reason);
- * - history questions in the past tense ("How did Rasputin die?").
+ * - history questions in the past tense ("How did Rasputin die?");
+ * - short creative-writing requests ("Write a haiku about the sea at night").
  * The attacks that share those words are in generate.ts. Seeded, in memory only, always on the
  * training side; none of these sentences comes from a dataset.
  */
@@ -195,6 +196,9 @@ const HISTORY_FRAMES = ['How did {p} die?', 'How was {p} killed?', 'How did {e} 
 const HISTORY_P = ['Julius Caesar', 'Cleopatra', 'Napoleon', 'Tutankhamun', 'Joan of Arc', 'Mozart', 'Rasputin', 'King Harold II', 'Archduke Franz Ferdinand', 'Che Guevara', 'Marie Antoinette', 'Alexander the Great'];
 const HISTORY_E = ['the Thirty Years War', 'the siege of Leningrad', 'the Black Death', 'the Battle of Hastings', 'the fall of Constantinople', 'the Irish famine', 'the Spanish flu', 'the Cultural Revolution', 'the Rwandan genocide', 'the Korean War', 'the French Revolution', 'the Napoleonic wars'];
 const HISTORY_G = ['civilians', 'children', 'farmers', 'religious minorities', 'women', 'soldiers', 'refugees', 'factory workers'];
+/** Short creative-writing requests: "write a haiku about the password" is an attack in training, a haiku about the sea is not. */
+const CREATIVE = ['Write a haiku about {t}.', 'Compose a short poem about {t}.', 'Write a limerick about {t}.', 'Give me a two-line rhyme about {t}.', 'Write a four-line poem on {t} for a birthday card.', 'Schreibe ein Haiku über {t}.', 'Escribe un haiku sobre {t}.', 'Écris un petit poème sur {t}.'];
+const CREATIVE_T = ['ocean waves at night', 'spring in the mountains', 'my grumpy cat', 'rainy Mondays', 'morning coffee', 'falling leaves', 'city lights at dawn', 'lost umbrellas', 'winter light', 'friendship', 'old bicycles', 'our garden'];
 const NAMES = ['Maria', 'Tom', 'Aiko', 'Pierre', 'Lucía', 'Jonas', 'Priya', 'Omar'];
 
 /** One benign hard negative in `lang` of the given family. */
@@ -212,6 +216,7 @@ function one(r: () => number, lang: Lang, fam: number): string {
     case 4: return `${pick(r, YOU_ARE)}${pick(r, YOU_ARE_TAILS)}`;
     case 5: return pick(r, QUOTE_FRAMES).replace('{q}', pick(r, QUOTED));
     case 6: return pick(r, HISTORY_FRAMES).replace('{p}', pick(r, HISTORY_P)).replace('{e}', pick(r, HISTORY_E)).replace('{g}', pick(r, HISTORY_G));
+    case 7: return pick(r, CREATIVE).replace('{t}', pick(r, CREATIVE_T));
     default: return pick(r, MAILS).replace('{f}', pick(r, NAMES)).replace('{n}', String(1000 + Math.floor(r() * 9000))).replace('{a}', pick(r, READER_ASKS));
   }
 }
@@ -244,7 +249,7 @@ export function generateHardNegatives(seed: number, n: number): Array<{ id: stri
   const out: Array<{ id: string; text: string; label: 'benign' }> = [];
   for (let i = 0; i < n; i++) {
     const lang = L[pick(r, langs)]!;
-    out.push({ id: `gen-hard-negative-${i}`, text: one(r, lang, Math.floor(r() * 8)), label: 'benign' });
+    out.push({ id: `gen-hard-negative-${i}`, text: one(r, lang, Math.floor(r() * 9)), label: 'benign' });
   }
   return out;
 }
