@@ -142,18 +142,19 @@ export function setMatch(set: Re2Set, text: string): number[] {
 export function matchAll(re: Re2Pattern, text: string, limit = 256): Re2Match[] {
   const enc = encode(text);
   const buf = enc.buf;
-  let map: Int32Array | null = null;
-  const at = (b: number): number => (map ? map[b]! : b);
+  let toUnits: Utf16Offsets | null = null;
   const out: Re2Match[] = [];
   const r = re as unknown as { lastIndex: number; exec(b: Buffer): (Buffer[] & { index: number }) | null };
   r.lastIndex = 0;
   while (out.length < limit) {
     const m = r.exec(buf);
     if (!m) break;
-    if (out.length === 0) map = offsetMap(enc);
+    toUnits ??= utf16Offsets(enc);
     const whole = m[0]!;
     const bStart = m.index;
     const bEnd = bStart + whole.length;
+    // Queried in ascending byte order (start, groups from the start, end): the walk never rewinds.
+    const start = toUnits.at(bStart);
     const groups: Array<string | undefined> = [];
     const groupStarts: number[] = [];
     for (let g = 1; g < m.length; g++) {
@@ -161,11 +162,62 @@ export function matchAll(re: Re2Pattern, text: string, limit = 256): Re2Match[] 
       if (gv === undefined || gv === null) { groups.push(undefined); groupStarts.push(-1); continue; }
       groups.push(gv.toString('utf8'));
       const pos = gv.length ? whole.lastIndexOf(gv) : -1;
-      groupStarts.push(pos < 0 ? -1 : at(bStart + pos));
+      groupStarts.push(pos < 0 ? -1 : toUnits.from(bStart, start, bStart + pos));
     }
-    out.push({ start: at(bStart), end: at(bEnd), groups, groupStarts });
+    out.push({ start, end: toUnits.at(bEnd), groups, groupStarts });
     if (whole.length === 0) r.lastIndex = bEnd + 1;
   }
   r.lastIndex = 0;
   return out;
+}
+
+/** Byte offset → UTF-16 offset for the matches of one `matchAll` call. */
+interface Utf16Offsets {
+  /** Offset of byte `b`; calls should ascend (a smaller `b` than the last restarts the walk). */
+  at(b: number): number;
+  /** Offset of byte `b` >= `b0`, whose offset `u0` is known (no effect on the `at` walk). */
+  from(b0: number, u0: number, b: number): number;
+}
+
+const REPLACEMENT_UTF8 = Buffer.from([0xef, 0xbf, 0xbd]);
+
+/**
+ * Offsets for one encoded text. ASCII: identity. Text whose UTF-8 holds no U+FFFD (so no lone
+ * surrogates): a walk over the bytes that counts UTF-16 units (one per lead byte, two for a
+ * 4-byte sequence) up to each queried offset — at most as far as the last match, where the full
+ * map costs a pass over the whole text (256 matches in the first 100 KB of a 4 MB text). A byte
+ * inside a sequence maps to its character, as the map does. Otherwise the full byte map (it
+ * defines what lone surrogates map to).
+ */
+function utf16Offsets(e: Encoded): Utf16Offsets {
+  const { buf } = e;
+  if (buf.length === e.text.length) return { at: (b) => b, from: (_b0, _u0, b) => b };
+  if (e.map || buf.includes(REPLACEMENT_UTF8)) {
+    const map = offsetMap(e)!;
+    return { at: (b) => map[b]!, from: (_b0, _u0, b) => map[b]! };
+  }
+  const n = buf.length;
+  /** Units of the characters that start in [from, to), `to` first moved back to a lead byte. */
+  const walk = (from: number, to: number): number => {
+    while (to > from && to < n && (buf[to]! & 0xc0) === 0x80) to--;
+    let u = 0;
+    for (let k = from; k < to; k++) {
+      const x = buf[k]!;
+      if ((x & 0xc0) !== 0x80) u += x >= 0xf0 ? 2 : 1;
+    }
+    return u;
+  };
+  let cb = 0;
+  let cu = 0;
+  return {
+    at(b) {
+      if (b < cb) { cb = 0; cu = 0; }
+      let to = b;
+      while (to > cb && to < n && (buf[to]! & 0xc0) === 0x80) to--;
+      cu += walk(cb, to);
+      cb = to;
+      return cu;
+    },
+    from: (b0, u0, b) => u0 + walk(b0, b),
+  };
 }
