@@ -85,6 +85,21 @@ function nfkc(cp: number): string {
   return r;
 }
 
+/**
+ * Per BMP unit, for the strict view's fast path: 1 = maps onto itself (printable ASCII, tab, LF,
+ * CR, or a visible non-surrogate unit that is its own NFKC form), 2 = needs the full path, 0 = not
+ * computed yet.
+ */
+const stableTable = new Uint8Array(65536);
+function classifyStable(c: number): number {
+  let k: number;
+  if (c < 128) k = c < 32 && c !== 9 && c !== 10 && c !== 13 ? 2 : 1;
+  else if (c >= 0xd800 && c <= 0xdfff) k = 2;
+  else k = isInvisible(c) || nfkc(c) !== String.fromCharCode(c) ? 2 : 1;
+  stableTable[c] = k;
+  return k;
+}
+
 /** The strict view: NFKC per code point, invisible characters removed. */
 export function strictView(text: string): TextView {
   let i = 0;
@@ -95,12 +110,14 @@ export function strictView(text: string): TextView {
     if (c >= 127 || (c < 32 && c !== 9 && c !== 10 && c !== 13)) break;
   }
   // Second fast path: non-ASCII text whose every code point is its own NFKC form and visible
-  // (accents, umlauts, most CJK) also maps onto itself: no copy, identity offsets.
+  // (accents, umlauts, most CJK) also maps onto itself: no copy, identity offsets. One table
+  // read per unit (the NFKC check is made once per BMP unit, then remembered).
+  const stable = stableTable;
   for (; i < len; i++) {
     const c = text.charCodeAt(i);
-    if (c < 128) { if (c < 32 && c !== 9 && c !== 10 && c !== 13) break; continue; }
-    if (c >= 0xd800 && c <= 0xdfff) break;
-    if (isInvisible(c) || nfkc(c) !== text[i]) break;
+    let k = stable[c]!;
+    if (k === 0) k = classifyStable(c);
+    if (k !== 1) break;
   }
   if (i === len) return { text, starts: null, ends: null, invisibles: [] };
   // Back to the first unit that needs work, keeping everything before it as is.
