@@ -19,10 +19,25 @@ export interface TextView {
   ends: Int32Array | null;
   /** Original offsets of removed invisible characters (zero-width, bidi, tags). */
   invisibles: number[];
+  /**
+   * The same map in compact form (folded views): `toOriginal` reads it without building
+   * `starts`/`ends`, which are then materialised only when read.
+   */
+  compact?: CompactMap;
 }
 
 /** Map a view span back to the original text. */
 export function toOriginal(view: TextView, start: number, end: number): [number, number] {
+  const c = view.compact;
+  if (c) {
+    const n = c.n;
+    if (n === 0) return [0, 0];
+    if (end <= start) {
+      const s = start < n ? c.start(start) : c.end(n - 1);
+      return [s, s];
+    }
+    return [c.start(Math.min(start, n - 1)), c.end(Math.min(end, n) - 1)];
+  }
   if (!view.starts || !view.ends) return [start, end];
   const n = view.starts.length;
   if (n === 0) return [0, 0];
@@ -228,8 +243,10 @@ export function foldedView(strict: TextView): TextView {
   const units = unitScratch;
   const cls = classTable;
   const lowers = lowerTable;
-  const starts = new Int32Array(len);
-  const ends = new Int32Array(len);
+  const map = new CompactMapBuilder();
+  // Output unit n comes from strict unit n + delta while units are kept one to one; -1 = unknown
+  // (start, or right after a collapsed run): the next kept unit records a new shift.
+  let delta = -1;
   let wide = false;
   let n = 0;
   let i = 0;
@@ -240,26 +257,32 @@ export function foldedView(strict: TextView): TextView {
     if (k === 0) k = classify(c);
     if (k & C_SPACE) { if (spaceFrom < 0) spaceFrom = i; i++; continue; }
     if (spaceFrom >= 0) {
-      if (n) { units[n] = 32; starts[n] = ss ? ss[spaceFrom]! : spaceFrom; ends[n] = se ? se[i - 1]! : i; n++; }
+      if (n) {
+        units[n] = 32;
+        // A single whitespace unit maps one to one; a run maps to its whole span.
+        if (i === spaceFrom + 1) { if (spaceFrom - n !== delta) { delta = spaceFrom - n; map.shift(n, delta); } }
+        else { map.space(n, spaceFrom, i); delta = -1; }
+        n++;
+      }
       spaceFrom = -1;
     }
     if (!(k & C_WORD)) {
       const l = lowers[c]!;
       if (l > 255) wide = true;
       units[n] = l;
-      starts[n] = ss ? ss[i]! : i; ends[n] = se ? se[i]! : i + 1;
+      if (i - n !== delta) { delta = i - n; map.shift(n, delta); }
       n++; i++; continue;
     }
     // One word: emitted lower-cased while its scripts are counted; rewritten in place (same
     // length, same map) when it qualifies for look-alike or leet folding.
     const i0 = i;
     const n0 = n;
+    if (i - n !== delta) { delta = i - n; map.shift(n, delta); }
     let latin = 0, conf = 0, other = 0, digits = 0;
     for (;;) {
       const l = lowers[c]!;
       if (l > 255) wide = true;
       units[n] = l;
-      starts[n] = ss ? ss[i]! : i; ends[n] = se ? se[i]! : i + 1;
       n++;
       if (k & C_LATIN) latin++;
       else if (k & C_DIGIT) digits++;
@@ -290,7 +313,123 @@ export function foldedView(strict: TextView): TextView {
   // Every unit kept one to one (no whitespace run collapsed or dropped) over an identity strict
   // view: the map is the identity, and null says so without keeping two arrays alive.
   if (!ss && n === len) return { text, starts: null, ends: null, invisibles: strict.invisibles };
-  return { text, starts: starts.subarray(0, n), ends: ends.subarray(0, n), invisibles: strict.invisibles };
+  return lazyView(text, map.build(n, ss, se), strict.invisibles);
+}
+
+/** A view whose `starts`/`ends` are built from the compact map on first read (most scans never read them). */
+function lazyView(text: string, compact: CompactMap, invisibles: number[]): TextView {
+  let maps: [Int32Array, Int32Array] | undefined;
+  return {
+    text, invisibles, compact,
+    get starts() { return (maps ??= compact.materialise())[0]; },
+    get ends() { return (maps ??= compact.materialise())[1]; },
+  };
+}
+
+/** Growable Int32 list. */
+class IntList {
+  a = new Int32Array(8);
+  n = 0;
+  push(x: number): void {
+    if (this.n === this.a.length) { const b = new Int32Array(this.a.length * 2); b.set(this.a); this.a = b; }
+    this.a[this.n++] = x;
+  }
+}
+
+/** Collects the folded view's map as events while the view is written. */
+class CompactMapBuilder {
+  readonly shiftAt = new IntList();
+  readonly shiftDelta = new IntList();
+  readonly spaceAt = new IntList();
+  readonly spaceFrom = new IntList();
+  readonly spaceTo = new IntList();
+  /** From output unit `at` on, unit k comes from strict unit k + delta. */
+  shift(at: number, delta: number): void { this.shiftAt.push(at); this.shiftDelta.push(delta); }
+  /** Output unit `at` is one space standing for strict units [from, to). */
+  space(at: number, from: number, to: number): void { this.spaceAt.push(at); this.spaceFrom.push(from); this.spaceTo.push(to); }
+  build(n: number, ss: Int32Array | null, se: Int32Array | null): CompactMap {
+    return new CompactMap(n, this, ss, se);
+  }
+}
+
+/**
+ * The folded view's map as shifts (runs of units kept one to one) and collapsed whitespace runs,
+ * composed with the strict view's map. Equal to the explicit map unit by unit (normalize-diff).
+ */
+export class CompactMap {
+  readonly #shiftAt: Int32Array;
+  readonly #shiftDelta: Int32Array;
+  readonly #nShift: number;
+  readonly #spaceAt: Int32Array;
+  readonly #spaceFrom: Int32Array;
+  readonly #spaceTo: Int32Array;
+  readonly #nSpace: number;
+
+  constructor(readonly n: number, b: CompactMapBuilder, readonly ss: Int32Array | null, readonly se: Int32Array | null) {
+    this.#shiftAt = b.shiftAt.a; this.#shiftDelta = b.shiftDelta.a; this.#nShift = b.shiftAt.n;
+    this.#spaceAt = b.spaceAt.a; this.#spaceFrom = b.spaceFrom.a; this.#spaceTo = b.spaceTo.a; this.#nSpace = b.spaceAt.n;
+  }
+
+  /** Index of the collapsed run at output unit k, or -1. */
+  #space(k: number): number {
+    let lo = 0, hi = this.#nSpace - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = this.#spaceAt[mid]!;
+      if (v === k) return mid;
+      if (v < k) lo = mid + 1; else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  /** Strict unit of output unit k (not a collapsed run): the last shift at or before k. */
+  #strictUnit(k: number): number {
+    let lo = 0, hi = this.#nShift - 1, best = 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.#shiftAt[mid]! <= k) { best = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    return k + this.#shiftDelta[best]!;
+  }
+
+  /** Original start offset of output unit k. */
+  start(k: number): number {
+    const r = this.#space(k);
+    const x = r >= 0 ? this.#spaceFrom[r]! : this.#strictUnit(k);
+    return this.ss ? this.ss[x]! : x;
+  }
+
+  /** Original end offset of output unit k. */
+  end(k: number): number {
+    const r = this.#space(k);
+    if (r >= 0) { const last = this.#spaceTo[r]! - 1; return this.se ? this.se[last]! : last + 1; }
+    const x = this.#strictUnit(k);
+    return this.se ? this.se[x]! : x + 1;
+  }
+
+  /** The explicit per-unit maps. */
+  materialise(): [Int32Array, Int32Array] {
+    const { n, ss, se } = this;
+    const starts = new Int32Array(n);
+    const ends = new Int32Array(n);
+    let si = 0;
+    let pi = 0;
+    for (let k = 0; k < n; k++) {
+      if (pi < this.#nSpace && this.#spaceAt[pi] === k) {
+        const from = this.#spaceFrom[pi]!;
+        const last = this.#spaceTo[pi]! - 1;
+        starts[k] = ss ? ss[from]! : from;
+        ends[k] = se ? se[last]! : last + 1;
+        pi++;
+        continue;
+      }
+      while (si + 1 < this.#nShift && this.#shiftAt[si + 1]! <= k) si++;
+      const x = k + this.#shiftDelta[si]!;
+      starts[k] = ss ? ss[x]! : x;
+      ends[k] = se ? se[x]! : x + 1;
+    }
+    return [starts, ends];
+  }
 }
 
 /** Latin-1 scratch for one-byte output (V8 keeps such strings one byte wide: cheaper to match and hash). */

@@ -68,7 +68,10 @@ function check(input: string): void {
   // In-range spans map back the same way (the detectors only use views through toOriginal, with
   // spans of matches inside the view; an identity map no longer clamps spans past the end).
   const n = f.text.length;
-  for (const [x, y] of [[0, n], [Math.min(1, n), Math.min(3, n)], [n >> 1, n], [Math.min(2, n), Math.min(2, n)], [n, n]] as const) {
+  const spans: Array<readonly [number, number]> = [[0, n], [Math.min(1, n), Math.min(3, n)], [n >> 1, n], [Math.min(2, n), Math.min(2, n)], [n, n]];
+  // Every unit alone too (the folded view maps spans through its compact map, not the arrays).
+  for (let k = 0; k < n && k < 400; k++) spans.push([k, k + 1], [k, Math.min(n, k + 7)], [k, k]);
+  for (const [x, y] of spans) {
     const [p, q] = toOriginal(f, x, y);
     const [r, t] = old.toOriginal(of, x, y);
     if (p !== r || q !== t) expect(`toOriginal(${x}, ${y}) of ${JSON.stringify(input)}: [${p}, ${q}) vs [${r}, ${t})`).toBe('');
