@@ -2,6 +2,7 @@
  * Validators a rule can name (`validator: luhn`). A match that fails its validator is dropped;
  * one that passes is structurally certain, so its score rises. Pure functions over the matched value.
  */
+import { createHash } from 'node:crypto';
 
 /** Luhn checksum (ISO/IEC 7812) over the digits of `v`; separators ignored. */
 export function luhn(v: string): boolean {
@@ -274,6 +275,117 @@ export function base64Binary(v: string): boolean {
   return printable / bytes.length < 0.85;
 }
 
+/** Digits of `v` (separators dropped). */
+function digitsOf(v: string): number[] {
+  const out: number[] = [];
+  for (const ch of v) if (ch >= '0' && ch <= '9') out.push(ch.charCodeAt(0) - 48);
+  return out;
+}
+
+/** UK NHS number: 10 digits, weights 10..2, check digit 11 − (sum mod 11) (NHS Data Dictionary). */
+export function ukNhs(v: string): boolean {
+  const d = digitsOf(v);
+  if (d.length !== 10) return false;
+  let sum = 0;
+  for (let i = 0; i < 9; i++) sum += d[i]! * (10 - i);
+  const check = 11 - (sum % 11);
+  if (check === 10) return false;
+  return (check === 11 ? 0 : check) === d[9];
+}
+
+/** UK National Insurance number: prefixes BG, GB, NK, KN, TN, NT, ZZ are never issued (HMRC). */
+export function ukNino(v: string): boolean {
+  const p = v.slice(0, 2).toUpperCase();
+  return !['BG', 'GB', 'NK', 'KN', 'TN', 'NT', 'ZZ'].includes(p);
+}
+
+/** Spanish DNI/NIF and NIE: the letter is "TRWAGMYFPDXBNJZSQVHLCKE"[number mod 23]. */
+export function esNif(v: string): boolean {
+  let s = v.toUpperCase().split('-').join('').split(' ').join('');
+  const lead = 'XYZ'.indexOf(s[0] ?? '');
+  if (lead >= 0) s = String(lead) + s.slice(1);
+  if (!/* 8 digits + letter */ (s.length === 9)) return false;
+  const num = Number(s.slice(0, 8));
+  if (!Number.isInteger(num) || s.slice(0, 8).split('').some((c) => c < '0' || c > '9')) return false;
+  return 'TRWAGMYFPDXBNJZSQVHLCKE'[num % 23] === s[8];
+}
+
+/** Singapore NRIC/FIN (S, T, F, G): weights 2 7 6 5 4 3 2, offset 4 for T/G, check letter table. */
+export function sgNric(v: string): boolean {
+  const s = v.toUpperCase();
+  const w = [2, 7, 6, 5, 4, 3, 2];
+  const d = digitsOf(s.slice(1, 8));
+  if (d.length !== 7) return false;
+  let sum = d.reduce((a, x, i) => a + x * w[i]!, 0);
+  if (s[0] === 'T' || s[0] === 'G') sum += 4;
+  const r = sum % 11;
+  const table = s[0] === 'S' || s[0] === 'T' ? 'JZIHGFEDCBA' : s[0] === 'F' || s[0] === 'G' ? 'XWUTRQPNMLK' : '';
+  return table !== '' && table[r] === s[8];
+}
+
+/** Australian Business Number: first digit − 1, weights 10,1,3,…,19, sum divisible by 89 (ABR). */
+export function auAbn(v: string): boolean {
+  const d = digitsOf(v);
+  if (d.length !== 11) return false;
+  const w = [10, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19];
+  d[0] = d[0]! - 1;
+  return d.reduce((a, x, i) => a + x * w[i]!, 0) % 89 === 0;
+}
+
+const VERHOEFF_D = [[0,1,2,3,4,5,6,7,8,9],[1,2,3,4,0,6,7,8,9,5],[2,3,4,0,1,7,8,9,5,6],[3,4,0,1,2,8,9,5,6,7],[4,0,1,2,3,9,5,6,7,8],[5,9,8,7,6,0,4,3,2,1],[6,5,9,8,7,1,0,4,3,2],[7,6,5,9,8,2,1,0,4,3],[8,7,6,5,9,3,2,1,0,4],[9,8,7,6,5,4,3,2,1,0]];
+const VERHOEFF_P = [[0,1,2,3,4,5,6,7,8,9],[1,5,7,6,2,8,3,0,9,4],[5,8,0,3,7,9,6,1,4,2],[8,9,1,6,0,4,3,5,2,7],[9,4,5,3,1,2,6,8,7,0],[4,2,8,6,5,7,3,9,0,1],[2,7,9,3,8,0,6,4,1,5],[7,0,4,6,9,1,3,2,5,8]];
+
+/** Indian Aadhaar: 12 digits, first 2–9, Verhoeff check digit (UIDAI). */
+export function inAadhaar(v: string): boolean {
+  const d = digitsOf(v);
+  if (d.length !== 12 || d[0]! < 2) return false;
+  let c = 0;
+  for (let i = 0; i < 12; i++) c = VERHOEFF_D[c]![VERHOEFF_P[i % 8]![d[11 - i]!]!]!;
+  return c === 0;
+}
+
+/** US DEA registration number: (d1+d3+d5) + 2·(d2+d4+d6) ends in d7. */
+export function deaNumber(v: string): boolean {
+  const d = digitsOf(v.slice(2));
+  if (d.length !== 7) return false;
+  const sum = d[0]! + d[2]! + d[4]! + 2 * (d[1]! + d[3]! + d[5]!);
+  return sum % 10 === d[6];
+}
+
+const B58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+
+/** Bitcoin address: base58check (P2PKH 1…, P2SH 3…) or bech32/bech32m (bc1…) checksum. */
+export function btcAddress(v: string): boolean {
+  if (v.toLowerCase().startsWith('bc1')) return bech32Valid(v.toLowerCase());
+  let n = 0n;
+  for (const ch of v) { const i = B58.indexOf(ch); if (i < 0) return false; n = n * 58n + BigInt(i); }
+  const bytes: number[] = [];
+  while (n > 0n) { bytes.unshift(Number(n % 256n)); n /= 256n; }
+  for (const ch of v) { if (ch === '1') bytes.unshift(0); else break; }
+  if (bytes.length !== 25) return false;
+  const body = Buffer.from(bytes.slice(0, 21));
+  const sum = createHash('sha256').update(createHash('sha256').update(body).digest()).digest();
+  return sum.subarray(0, 4).equals(Buffer.from(bytes.slice(21)));
+}
+
+function bech32Valid(s: string): boolean {
+  const CH = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
+  const sep = s.lastIndexOf('1');
+  if (sep < 1 || s.length - sep < 7) return false;
+  const hrp = s.slice(0, sep);
+  const data: number[] = [];
+  for (const ch of s.slice(sep + 1)) { const i = CH.indexOf(ch); if (i < 0) return false; data.push(i); }
+  const G = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
+  let chk = 1;
+  const values = [...[...hrp].map((c) => c.charCodeAt(0) >> 5), 0, ...[...hrp].map((c) => c.charCodeAt(0) & 31), ...data];
+  for (const x of values) {
+    const top = chk >>> 25;
+    chk = ((chk & 0x1ffffff) << 5) ^ x;
+    for (let i = 0; i < 5; i++) if ((top >>> i) & 1) chk ^= G[i]!;
+  }
+  return chk === 1 || chk === 0x2bc830a3;
+}
+
 export type Validator = (v: string) => boolean;
 
 /** Validators by the name rule files use. */
@@ -282,4 +394,6 @@ export const VALIDATORS: Readonly<Record<string, Validator>> = Object.freeze({
   'not-placeholder': (v: string) => !isPlaceholder(v),
   'credential-like': credentialLike,
   'base64-key': (v: string) => credentialLike(v) && base64Binary(v),
+  'uk-nhs': ukNhs, 'uk-nino': ukNino, 'es-nif': esNif, 'sg-nric': sgNric, 'au-abn': auAbn,
+  'in-aadhaar': inAadhaar, 'dea-number': deaNumber, 'btc-address': btcAddress,
 });

@@ -21,7 +21,7 @@ import { clearEncodeCache } from './re2-seam.js';
 export const PACKS_DIR = fileURLToPath(new URL('../../../../../detectors/packs/', import.meta.url));
 
 /** Regex PII entity types the pii pack reports. */
-export const REGEX_PII_TYPES = ['EMAIL', 'PHONE', 'CREDIT_CARD', 'IBAN', 'US_SSN', 'IP_ADDRESS', 'DATE_OF_BIRTH', 'PASSPORT', 'DRIVER_LICENSE', 'LOCATION'];
+export const REGEX_PII_TYPES = ['EMAIL', 'PHONE', 'CREDIT_CARD', 'IBAN', 'US_SSN', 'IP_ADDRESS', 'DATE_OF_BIRTH', 'PASSPORT', 'DRIVER_LICENSE', 'LOCATION', 'UK_NHS', 'UK_NINO', 'US_ITIN', 'ES_NIF', 'SG_NRIC_FIN', 'AU_ABN', 'IN_AADHAAR', 'IN_PAN', 'MEDICAL_LICENSE', 'CRYPTO', 'US_BANK_NUMBER'];
 
 interface BuiltinPacks {
   injection: CompiledPack;
