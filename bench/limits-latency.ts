@@ -17,6 +17,8 @@
  *    - sequential: one request at a time, BENCH_REQUESTS of them;
  *    - saturated: autocannon closed loop, 32 connections, BENCH_SECONDS (throughput; latency
  *      there is mostly queueing, so added CPU shows up multiplied).
+ *    A fourth firewall, "memory + Redis PING", does one bare Redis round trip before each
+ *    in-memory admission: the floor any Redis-backed limiter pays on this host.
  *    The configurations run in rotating order for BENCH_ROUNDS rounds; the report is the median
  *    of the rounds and the difference against "limits off".
  *
@@ -71,8 +73,22 @@ if (process.argv.includes('--fw')) {
   const holder = await PolicyHolder.open(policyFile!, { upstreamUrl: stubUrl });
   const doc = holder.current().doc;
   const logger = createLogger({ destination: doc.audit.destination, level: doc.audit.level });
-  const limiter = mode === 'off' ? undefined
+  let limiter = mode === 'off' ? undefined
     : await createLimiter({ store: doc.store, redisUrl: mode === 'redis' ? redisUrl : undefined, env: {}, pricing: doc.pricing, logger });
+  if (mode === 'ping' && limiter) {
+    // The floor of any Redis-backed limiter: the in-memory limiter plus one bare Redis round
+    // trip (PING) before each admission. What this adds over "memory" no script can undercut.
+    const { Redis } = await import('ioredis');
+    const client = new Redis(redisUrl!);
+    const mem = limiter;
+    limiter = new Proxy(mem, {
+      get(target, prop) {
+        if (prop === 'admit') return async (r: AdmitRequest) => { await client.ping(); return target.admit(r); };
+        const v = Reflect.get(target, prop, target) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+  }
   const app = await buildApp({ policy: holder, logger, limiter });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   process.stderr.write(`listening on ${url} \n`);
@@ -181,7 +197,7 @@ async function direct(redisUrl: string): Promise<Record<string, { p50: number; p
   return out;
 }
 
-async function serve(mode: 'off' | 'memory' | 'redis', policyFile: string, stubUrl: string, redisUrl: string, root = ROOT): Promise<{ child: ChildProcess; url: string }> {
+async function serve(mode: 'off' | 'memory' | 'redis' | 'ping', policyFile: string, stubUrl: string, redisUrl: string, root = ROOT): Promise<{ child: ChildProcess; url: string }> {
   const args = ['--import', 'tsx', join(root, 'bench/limits-latency.ts'), '--fw', mode, policyFile, stubUrl, redisUrl];
   const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, REDIS_URL: undefined, FW_BENCH_UPSTREAM_KEY: 'sk-bench' }, stdio: ['ignore', 'ignore', 'pipe'] });
   const m = await waitForLine(child, 'stderr', /listening on (\S+) /);
@@ -335,10 +351,11 @@ agents:
   writeFileSync(file, policy('llmfw:benchproxy:'));
   const cmpFile = join(dir, 'policy-compare.yaml');
   writeFileSync(cmpFile, policy('llmfw:benchproxycmp:'));
-  console.log('starting three firewalls (limits off / memory / redis)…');
+  console.log('starting the firewalls (limits off / memory / memory + Redis PING / redis)…');
   const configs = [
     { name: 'limits off', fw: await serve('off', file, stubUrl, redis.url) },
     { name: 'memory', fw: await serve('memory', file, stubUrl, redis.url) },
+    { name: 'memory + Redis PING', fw: await serve('ping', file, stubUrl, redis.url) },
     { name: 'redis', fw: await serve('redis', file, stubUrl, redis.url) },
     ...(COMPARE ? [{ name: 'redis (compare)', fw: await serve('redis', cmpFile, stubUrl, redis.url, COMPARE) }] : []),
   ];
@@ -352,7 +369,7 @@ agents:
   for (let r = 0; r < ROUNDS; r++) {
     for (let k = 0; k < configs.length; k++) {
       const c = configs[(r + k) % configs.length]!; // rotate the order each round
-      const pids: Pids = { firewall: c.fw.child.pid, redis: c.name.startsWith('redis') ? redisPid : undefined };
+      const pids: Pids = { firewall: c.fw.child.pid, redis: c.name.includes('edis') ? redisPid : undefined };
       const url = c.fw.url;
       const got: Record<Kind, Phase> = {
         'fixed rate': await withCpu(pids, () => paced(url, agent.key)),
