@@ -41,8 +41,8 @@ export interface RedisStoreOptions {
 
 interface QueuedSettle { op: { id: string; now: number; entries: SettleEntry[] }; resolve: () => void; reject: (err: Error) => void }
 
-/** Settlement entries taken along by one admission at most (keeps one script call short). */
-const MAX_RIDERS = 64;
+/** Settlement entries (counters) carried by one script call at most: keeps each call short. */
+const MAX_RIDER_ENTRIES = 64;
 
 /** {@link LimitStore} on Redis. */
 export class RedisStore implements LimitStore {
@@ -52,6 +52,8 @@ export class RedisStore implements LimitStore {
   readonly #settleDelayMs: number;
   /** Settlements waiting for an admission (or the timer) to carry them. */
   #queue: QueuedSettle[] = [];
+  /** Counters to settle across the queue (a settlement touches one per budget or window). */
+  #queuedEntries = 0;
   #timer: NodeJS.Timeout | undefined;
   /** `<prefix><key>` and its `:z`, per rule key, so hot keys are not rebuilt on every call. */
   #keyCache = new Map<string, readonly [string, string]>();
@@ -126,7 +128,8 @@ export class RedisStore implements LimitStore {
   settle(op: { id: string; now: number; entries: SettleEntry[] }): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.#queue.push({ op, resolve, reject });
-      if (this.#queue.length >= MAX_RIDERS) this.#flush();
+      this.#queuedEntries += op.entries.length;
+      if (this.#queuedEntries >= MAX_RIDER_ENTRIES) this.#flush();
       else this.#timer ??= setTimeout(() => this.#flush(), this.#settleDelayMs);
     });
   }
@@ -153,15 +156,20 @@ export class RedisStore implements LimitStore {
     }
   }
 
-  /** Up to MAX_RIDERS queued settlements, removed from the queue. */
+  /** Queued settlements up to MAX_RIDER_ENTRIES counters (at least one), removed from the queue. */
   #take(): QueuedSettle[] {
     if (this.#queue.length === 0) return [];
     let riders: QueuedSettle[];
-    if (this.#queue.length <= MAX_RIDERS) {
+    if (this.#queuedEntries <= MAX_RIDER_ENTRIES) {
       riders = this.#queue;
       this.#queue = [];
+      this.#queuedEntries = 0;
     } else {
-      riders = this.#queue.splice(0, MAX_RIDERS);
+      let n = 1;
+      let entries = this.#queue[0]!.op.entries.length;
+      while (n < this.#queue.length && entries + this.#queue[n]!.op.entries.length <= MAX_RIDER_ENTRIES) entries += this.#queue[n++]!.op.entries.length;
+      riders = this.#queue.splice(0, n);
+      this.#queuedEntries -= entries;
     }
     if (this.#queue.length === 0 && this.#timer) { clearTimeout(this.#timer); this.#timer = undefined; }
     return riders;

@@ -262,7 +262,7 @@ describe.skipIf(!redisTestsEnabled())('limits on redis (LLMFW_SKIP_REDIS_TESTS=1
     expect(rows.map((r) => [r.limit, r.used, r.reserved])).toEqual([['tokensPerMinute', 1010, 0], ['tokens/day', 1010, 0]]);
   });
 
-  it('applies all of 150 queued settlements (batches of at most 64, some with admissions), leaving nothing held', async () => {
+  it('applies all of 150 queued settlements (batches of at most 64 counters, some with admissions), leaving nothing held', async () => {
     const { a, b } = await pair();
     const limits = { budgets: [{ window: 'day' as const, tokens: 1_000_000 }] };
     const held = await Promise.all(Array.from({ length: 150 }, () => a.admit(req({ limits, promptTokens: 100, maxOutputTokens: 100 }))));
