@@ -386,6 +386,20 @@ function bech32Valid(s: string): boolean {
   return chk === 1 || chk === 0x2bc830a3;
 }
 
+/**
+ * A line of base64 key material: upper and lower case letters (digits and symbols are not
+ * guaranteed in 50–120 characters), no filler or placeholder word, and binary when decoded.
+ */
+export function base64Key(v: string): boolean {
+  let lower = false, upper = false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= 97 && c <= 122) lower = true;
+    else if (c >= 65 && c <= 90) upper = true;
+  }
+  return lower && upper && !isPlaceholder(v, true) && base64Binary(v);
+}
+
 export type Validator = (v: string) => boolean;
 
 /** Validators by the name rule files use. */
@@ -393,7 +407,7 @@ export const VALIDATORS: Readonly<Record<string, Validator>> = Object.freeze({
   luhn, iban, 'us-ssn': usSsn, jwt, ipv4, ipv6, phone,
   'not-placeholder': (v: string) => !isPlaceholder(v),
   'credential-like': credentialLike,
-  'base64-key': (v: string) => credentialLike(v) && base64Binary(v),
+  'base64-key': base64Key,
   'uk-nhs': ukNhs, 'uk-nino': ukNino, 'es-nif': esNif, 'sg-nric': sgNric, 'au-abn': auAbn,
   'in-aadhaar': inAadhaar, 'dea-number': deaNumber, 'btc-address': btcAddress,
 });
