@@ -4,9 +4,10 @@
  * adversarial inputs, and each detector alone on 4 KB. tinybench, bounded (~1 s per task).
  * Inputs are generated here (mixed prose, code, JSON and a few PII/secret-shaped values) so
  * every pack and the keyword prefilter do real work. Options: `--quick` (fewer iterations),
- * `--compare DIR`: also load the engine of another checkout (e.g. `git archive <rev> | tar -x -C
- * /tmp/before`, node_modules linked) and time both interleaved in this process, so a loaded
- * machine slows both alike (median of 7 alternating rounds). `--stages-only`: only the per-stage
+ * `--compare DIR`: also load `DIR/detectors/engine/index.ts` (another checkout with node_modules
+ * linked, or a directory whose `detectors/engine` links to test/unit/detectors/reference/engine-old,
+ * the frozen pre-speed-work engine over the live packs) and time both interleaved in this process,
+ * so a loaded machine slows both alike (median of 7 alternating rounds). `--stages-only`: only the per-stage
  * costs of one 4 KB scan (strict view, folded view, decoding, each view's Set, each pack's rules,
  * classifier), which the full run also prints.
  */
@@ -138,15 +139,22 @@ async function main(): Promise<void> {
   const t4 = text(4096);
   for (const d of ['prompt-injection', 'pii', 'secrets', 'tool-poisoning']) await run(`${d} 4 KB`, () => { engine.scan(t4, far(), [d]); }, t4.length);
 
-  console.log('\n# scaling 1 KB → 4 MB (all detectors; ratio of mean time per doubling, linear ≈ 2)');
+  console.log('\n# scaling 1 KB → 4 MB (all detectors; median of 3 batches; ratio per doubling, linear ≈ 2)');
   let prev = 0;
   const ratios: number[] = [];
   for (let kb = 1; kb <= 4096; kb *= 2) {
     const t = text(kb * 1024);
-    const t0 = performance.now();
+    // Median of 3 timed batches (a single run of a large text is at the mercy of one GC or a
+    // neighbour's burst on a shared machine).
     const reps = Math.max(1, Math.floor(256 / kb));
-    for (let i = 0; i < reps; i++) engine.scan(t, far());
-    const ms = (performance.now() - t0) / reps;
+    engine.scan(t, far());
+    const batches: number[] = [];
+    for (let b = 0; b < 3; b++) {
+      const t0 = performance.now();
+      for (let i = 0; i < reps; i++) engine.scan(t, far());
+      batches.push((performance.now() - t0) / reps);
+    }
+    const ms = batches.sort((x, y) => x - y)[1]!;
     const ratio = prev ? ms / prev : NaN;
     if (prev) ratios.push(ratio);
     console.log(`  ${String(kb).padStart(5)} KB  ${ms.toFixed(3).padStart(10)} ms  ${(t.length / 1e6 / (ms / 1000)).toFixed(1).padStart(7)} MB/s  ratio ${Number.isNaN(ratio) ? '-' : ratio.toFixed(2)}`);
@@ -155,7 +163,7 @@ async function main(): Promise<void> {
   const big = ratios.slice(-6);
   console.log(`  mean ratio per doubling over the last ${big.length} steps: ${(big.reduce((a, b) => a + b, 0) / big.length).toFixed(2)}`);
 
-  console.log('\n# adversarial');
+  console.log('\n# adversarial (median of 3 runs)');
   const adversarial: Array<[string, string]> = [
     ['10 MB of one character', 'a'.repeat(10 * 1024 * 1024)],
     ['1 MB of "ignore "', 'ignore '.repeat(150_000)],
@@ -166,9 +174,14 @@ async function main(): Promise<void> {
     ['1 MB of digits and spaces', '4111 1111 '.repeat(104_858)],
   ];
   for (const [name, t] of adversarial) {
-    const t0 = performance.now();
-    engine.scan(t, far());
-    const ms = performance.now() - t0;
+    // Median of 3 runs (the first run of a new kind of input also pays for JIT and table fills).
+    const runs: number[] = [];
+    for (let k = 0; k < 3; k++) {
+      const t0 = performance.now();
+      engine.scan(t, far());
+      runs.push(performance.now() - t0);
+    }
+    const ms = runs.sort((x, y) => x - y)[1]!;
     console.log(`  ${name.padEnd(40)} ${(t.length / 1e6).toFixed(1).padStart(5)} MB  ${ms.toFixed(0).padStart(7)} ms  ${(t.length / 1e6 / (ms / 1000)).toFixed(1)} MB/s`);
   }
 }
