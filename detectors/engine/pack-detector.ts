@@ -109,12 +109,14 @@ export class PackDetector implements Detector {
     for (const { pack, view, scoreScale, union } of o.packs) {
       const v = view === 'folded' ? input.folded : input.strict;
       const lower = view === 'folded' ? v.text : () => input.strictLower;
+      // Hits are memoised per input and role: rules of other roles are not matched at all.
+      const scope = { role: context.role };
       const run = (): RawHit[] => {
-        if (!union) return pack.run(v.text, lower);
+        if (!union) return pack.run(v.text, lower, undefined, scope);
         const sets = input.once(`union:${union.id}:${view}`, () => union.match(v.text));
-        return pack.run(v.text, lower, sets[union.packs.indexOf(pack)]);
+        return pack.run(v.text, lower, sets[union.packs.indexOf(pack)], scope);
       };
-      for (const h of input.once(`pack:${pack.name}:${view}`, run)) {
+      for (const h of input.once(`pack:${pack.name}:${view}:${context.role ?? ''}`, run)) {
         if (!this.#keep(h, context)) continue;
         const [start, end] = toOriginal(v, h.start, h.end);
         add({
