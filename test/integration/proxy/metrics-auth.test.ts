@@ -41,7 +41,7 @@ describe('/metrics with admin.protectMetrics', () => {
   });
 
   it('serves the Prometheus text to the admin key, as Bearer or x-admin-key', async () => {
-    for (const headers of [{ authorization: `Bearer ${ADMIN_KEY}` }, { 'x-admin-key': ADMIN_KEY }]) {
+    for (const headers of [{ authorization: `Bearer ${ADMIN_KEY}` }, { 'x-admin-key': ADMIN_KEY }] as Array<Record<string, string>>) {
       const res = await fetch(`${guarded.origin}/metrics`, { headers });
       expect(res.status).toBe(200);
       expect(await res.text()).toContain('llmfw_requests_total');
