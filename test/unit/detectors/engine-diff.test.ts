@@ -4,11 +4,11 @@
  * results — detectors, scores, findings with rule, type, span, score, action and excerpt — on
  * seeded random texts built from prose, code, attack phrases (plain, leetspeak, look-alikes,
  * zero-width), PII, synthetic secrets and payloads hidden in base64/hex/URL/HTML encodings (nested
- * too), for every role and both directions. Starts nothing.
+ * too), for every role and both directions, and with custom rules and NLP PII on. Starts nothing.
  */
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../../detectors/engine/index.js';
-import type { ScanContext, ScanResult } from '../../../detectors/engine/index.js';
+import type { EngineOptions, ScanContext, ScanResult } from '../../../detectors/engine/index.js';
 import { createEngine as createOldEngine } from './reference/engine-old/index.js';
 
 function rng(seed: number): () => number {
@@ -118,6 +118,28 @@ describe('engine results equal the frozen pre-optimisation engine', () => {
       const target = 16_384 + Math.floor(r() * 190_000);
       while (s.length < target) s += randomText(r) + '\n';
       same(s, { direction: 'request', surface: 'llm', role: 'user' });
+    }
+  }, 180_000);
+
+  it('an engine with custom rules and NLP PII gives identical results in both directions', () => {
+    const opts: EngineOptions = {
+      customRules: [
+        { id: 'acme', kind: 'custom', pattern: 'PROJECT-[0-9]{4}', action: 'block', severity: 'high', directions: ['response'] },
+        { id: 'internal', kind: 'secret', pattern: '(?i)internal only|confidential', action: 'redact', severity: 'medium', directions: ['request', 'response'] },
+      ],
+      pii: { nlp: true },
+    };
+    const a = createEngine(opts);
+    const b = createOldEngine(opts);
+    const r = rng(515);
+    for (let k = 0; k < 80; k++) {
+      const text = `${randomText(r)} ${['PROJECT-1234', 'Internal Only', 'PROJECT-12', 'confidential memo', 'Dr. Jane Smith lives in Berlin'][k % 5]} ${randomText(r)}`;
+      for (const direction of ['request', 'response'] as const) {
+        const ctx = { direction, surface: 'llm' as const, deadline: Date.now() + 600_000 };
+        const x = comparable(a.scan(text, ctx));
+        const y = comparable(b.scan(text, ctx));
+        if (x !== y) expect(`${JSON.stringify(text).slice(0, 200)}\n${x}`).toBe(`${JSON.stringify(text).slice(0, 200)}\n${y}`);
+      }
     }
   }, 180_000);
 
