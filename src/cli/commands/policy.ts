@@ -3,6 +3,8 @@
  * warnings for things that will fail at request time), exit 1 with the pointed error messages.
  */
 import { loadPolicyFile, type CompiledPolicy } from '../../policy/index.js';
+import { REGEX_PII_TYPES } from '../../../detectors/engine/create-engine.js';
+import { NLP_TYPES } from '../../../detectors/engine/nlp-pii.js';
 
 /** Warnings that do not make the policy invalid but will bite at runtime. */
 export function policyWarnings(p: CompiledPolicy, env: NodeJS.ProcessEnv = process.env): string[] {
@@ -16,6 +18,10 @@ export function policyWarnings(p: CompiledPolicy, env: NodeJS.ProcessEnv = proce
     if (!hasIdentity) out.push(`agent "${a.name}" has no keys yet; create one with: llm-firewall keys create --agent ${a.name}`);
     if (a.doc.models.length === 0) out.push(`agent "${a.name}" may use no model (models: [])`);
   }
+  // A misspelt entity type would silently detect nothing: name the ones no detector produces.
+  const known = new Set([...REGEX_PII_TYPES, 'PERSON', ...NLP_TYPES]);
+  const unknown = (p.doc.detectors.pii.entities ?? []).filter((t) => !known.has(t));
+  if (unknown.length > 0) out.push(`detectors.pii.entities: no detector produces ${unknown.join(', ')}; known types: ${[...known].join(', ')}`);
   return out;
 }
 

@@ -48,6 +48,13 @@ describe('llm-firewall CLI', () => {
     expect(bad.status).toBe(1);
     expect(bad.stderr.trim().split('\n')).toHaveLength(5);
     expect(bad.stderr).toContain('test/fixtures/policies/invalid/several-errors.yaml: /server/port: must be integer');
+    expect(ok.stdout).not.toContain('detectors.pii.entities');
+    // A misspelt PII type is valid YAML and schema, but would detect nothing: it gets a warning.
+    const typo = join(dir, 'typo.yaml');
+    writeFileSync(typo, `version: 1\nupstreams:\n  openai: { baseUrl: "http://127.0.0.1:9/v1" }\ndetectors:\n  pii: { entities: [EMAIL, EMAILS, CREDIT_CARD] }\nagents:\n  a: { keys: [], models: ["*"] }\n`);
+    const warned = cli('policy', 'check', typo);
+    expect(warned.status).toBe(0);
+    expect(warned.stdout).toContain('warning: detectors.pii.entities: no detector produces EMAILS; known types: EMAIL,');
   });
 
   it('serve runs, reports URL and revision, serves the SDK and probes, and exits 0 on SIGTERM after finishing an in-flight stream', async () => {
