@@ -323,7 +323,9 @@ export class McpGuard {
       return;
     }
     if ((method === 'sampling/createMessage' || method === 'elicitation/create') && this.#o.engine) {
-      const v = scanJson(m.params ?? {}, this.#content(), 'response', 'tool', RESULT_DETECTORS);
+      // The server is prompting the client's model directly: its messages are scanned as an
+      // untrusted user's prompt (direct-injection rules), not as retrieved content.
+      const v = scanJson(m.params ?? {}, this.#content(), 'response', 'user', RESULT_DETECTORS);
       if (v.decision === 'block') {
         const requestId = randomUUID();
         this.#o.toServer(denialToRpc(m.id, deny('BLOCKED', `server request ${method}`, { rules: v.rules }), requestId));
