@@ -22,6 +22,8 @@ export interface EngineOptions {
   secrets?: { enabled?: boolean };
   toolPoisoning?: { enabled?: boolean };
   customRules?: CustomRule[];
+  /** Rule ids whose hits are ignored (built-in or custom), e.g. a rule too noisy for this traffic. */
+  disabledRules?: string[];
   /** Per-scan time budget in ms. */
   timeoutMs?: number;
 }

@@ -67,23 +67,24 @@ export function createEngine(options: EngineOptions = {}): Engine {
   const b = loadBuiltinPacks();
   const threshold = options.promptInjection?.threshold ?? 0.5;
   const detectors = new Map<string, PackDetector | NlpPiiDetector>();
+  const disabled = options.disabledRules?.length ? new Set(options.disabledRules) : undefined;
   if (options.promptInjection?.enabled !== false) {
     detectors.set('prompt-injection', new PackDetector({
       id: 'prompt-injection', kind: 'injection', packs: [{ pack: b.injection, view: 'folded' }],
-      classifier: b.classifier, threshold,
+      classifier: b.classifier, threshold, disabled,
     }));
   }
   if (options.pii?.enabled !== false) {
     const types = new Set(options.pii?.entities ?? REGEX_PII_TYPES);
-    detectors.set('pii', new PackDetector({ id: 'pii', kind: 'pii', packs: [{ pack: b.pii, view: 'strict' }], types }));
+    detectors.set('pii', new PackDetector({ id: 'pii', kind: 'pii', packs: [{ pack: b.pii, view: 'strict' }], types, disabled }));
     if (options.pii?.nlp) detectors.set('pii-nlp', new NlpPiiDetector(new Set([...types].filter((t) => NLP_TYPES.includes(t)).length ? [...types] : NLP_TYPES)));
   }
   if (options.secrets?.enabled !== false) {
-    detectors.set('secrets', new PackDetector({ id: 'secrets', kind: 'secret', packs: [{ pack: b.secrets, view: 'strict' }] }));
+    detectors.set('secrets', new PackDetector({ id: 'secrets', kind: 'secret', packs: [{ pack: b.secrets, view: 'strict' }], disabled }));
   }
   if (options.toolPoisoning?.enabled !== false) {
     detectors.set('tool-poisoning', new PackDetector({
-      id: 'tool-poisoning', kind: 'tool-poisoning', invisibles: true, threshold: 0.5, classifier: b.classifier,
+      id: 'tool-poisoning', kind: 'tool-poisoning', invisibles: true, threshold: 0.5, classifier: b.classifier, disabled,
       packs: [{ pack: b.toolPoisoning, view: 'folded' }, { pack: b.injection, view: 'folded', scoreScale: 0.9 }],
     }));
   }
@@ -91,7 +92,7 @@ export function createEngine(options: EngineOptions = {}): Engine {
     const dirs = new Map(options.customRules.map((r) => [r.id.includes('.') ? r.id : `custom.${r.id}`, r.directions ?? ['request', 'response']]));
     detectors.set('custom', new PackDetector({
       id: 'custom', kind: 'custom', packs: [{ pack: compileCustomRules(options.customRules), view: 'strict' }],
-      directionOf: (id) => dirs.get(id),
+      directionOf: (id) => dirs.get(id), disabled,
     }));
   }
   attachUnions(detectors);

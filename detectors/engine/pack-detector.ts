@@ -50,6 +50,8 @@ export interface PackDetectorOptions {
   threshold?: number;
   /** Report removed invisible characters as a finding (tool poisoning). */
   invisibles?: boolean;
+  /** Rule ids whose hits are dropped (policy `detectors.disabledRules`). */
+  disabled?: ReadonlySet<string>;
 }
 
 /** A detector over rule packs (plus optional classifier). */
@@ -144,6 +146,7 @@ export class PackDetector implements Detector {
   #keep(h: RawHit, context: ScanContext): boolean {
     const o = this.options;
     if (o.types && !o.types.has(h.rule.type)) return false;
+    if (o.disabled?.has(h.rule.id)) return false;
     if (h.rule.roles && !(context.role && h.rule.roles.includes(context.role))) return false;
     const dirs = o.directionOf?.(h.rule.id);
     return !dirs || dirs.includes(context.direction);

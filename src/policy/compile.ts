@@ -182,6 +182,7 @@ export function compilePolicy(
       directions: [...r.directions], ...(r.description ? { description: r.description } : {}),
     })),
     timeoutMs: d.timeoutMs,
+    ...(d.disabledRules.length ? { disabledRules: [...d.disabledRules] } : {}),
   };
 
   const policy: CompiledPolicy = {

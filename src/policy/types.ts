@@ -102,6 +102,8 @@ export interface DetectorsConfig {
   secrets: { enabled: boolean };
   canary: { enabled: boolean };
   customRules: CustomRuleConfig[];
+  /** Rule ids (built-in or custom) whose hits are ignored. */
+  disabledRules: string[];
   /** A detector that crashes or times out: block (closed) or let through flagged (open). */
   failMode: FailMode;
   /** Per-scan time budget, ms. */

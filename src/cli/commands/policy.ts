@@ -3,7 +3,7 @@
  * warnings for things that will fail at request time), exit 1 with the pointed error messages.
  */
 import { loadPolicyFile, type CompiledPolicy } from '../../policy/index.js';
-import { REGEX_PII_TYPES } from '../../../detectors/engine/create-engine.js';
+import { loadBuiltinPacks, REGEX_PII_TYPES } from '../../../detectors/engine/create-engine.js';
 import { NLP_TYPES } from '../../../detectors/engine/nlp-pii.js';
 
 /** Warnings that do not make the policy invalid but will bite at runtime. */
@@ -22,6 +22,15 @@ export function policyWarnings(p: CompiledPolicy, env: NodeJS.ProcessEnv = proce
   const known = new Set([...REGEX_PII_TYPES, 'PERSON', ...NLP_TYPES]);
   const unknown = (p.doc.detectors.pii.entities ?? []).filter((t) => !known.has(t));
   if (unknown.length > 0) out.push(`detectors.pii.entities: no detector produces ${unknown.join(', ')}; known types: ${[...known].join(', ')}`);
+  const disabled = p.doc.detectors.disabledRules;
+  if (disabled.length > 0) {
+    const b = loadBuiltinPacks();
+    const ids = new Set<string>();
+    for (const pack of [b.injection, b.pii, b.secrets, b.toolPoisoning]) for (const r of pack.rules) ids.add(r.spec.id);
+    for (const r of p.doc.detectors.customRules) ids.add(r.id.includes('.') ? r.id : `custom.${r.id}`);
+    const missing = disabled.filter((id) => !ids.has(id));
+    if (missing.length > 0) out.push(`detectors.disabledRules: no rule has the id ${missing.join(', ')} (rule ids are listed in docs/detectors.md and detectors/packs/)`);
+  }
   return out;
 }
 
