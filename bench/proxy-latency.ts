@@ -163,9 +163,10 @@ if (!process.argv.includes('--stub')) {
       ['firewall-bare', `${fwBare.url}/v1/chat/completions`, fwBare.child.pid],
       ['firewall-full', `${fwFull.url}/v1/chat/completions`, fwFull.child.pid],
     ] as const;
-    // Warm up every path (JIT, pools, tiktoken, detector packs) before measuring.
+    // Warm up every path (JIT, pools, tiktoken, detector packs, heap growth) before measuring:
+    // with 400 requests the first round still carried warm-up pauses in its p99.
     for (const [, url] of targets) for (const s of [false, true]) {
-      const w = autocannon({ url, method: 'POST', connections: 8, amount: 400, body: body(s), headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` } });
+      const w = autocannon({ url, method: 'POST', connections: 8, amount: 3000, body: body(s), headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` } });
       await w;
     }
     // Several rounds, alternating the order of the targets, and the median of each measure: the
