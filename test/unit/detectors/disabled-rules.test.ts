@@ -21,7 +21,7 @@ describe('disabledRules', () => {
 
   it('drops a disabled secrets rule and a disabled custom rule, and nothing else', () => {
     const secret = `ghp_${'Zq8Xw2Lm4Np6Rt0Vb3Yc5Hd7Jf9Kg1Ms2Qa4'}`;
-    const custom = [{ id: 'falcon', kind: 'custom' as const, pattern: '(?i)project\\s+falcon', severity: 'high' as const }];
+    const custom = [{ id: 'falcon', kind: 'custom' as const, pattern: '(?i)project\\s+falcon', severity: 'high' as const, action: 'block' as const, directions: ['request' as const, 'response' as const] }];
     const on = createEngine({ customRules: custom });
     const onRules = [...rulesOf(on, `token ${secret}`, 'secrets'), ...rulesOf(on, 'Project Falcon ships', 'custom')];
     expect(onRules.length).toBe(2);
