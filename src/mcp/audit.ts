@@ -7,7 +7,8 @@
 export type McpAuditName =
   | 'mcp.call.completed' | 'mcp.call.denied' | 'mcp.call.failed'
   | 'mcp.tools.listed' | 'mcp.tool.hidden' | 'mcp.tool.changed'
-  | 'mcp.server_request.denied' | 'mcp.message.rejected' | 'mcp.server.fault';
+  | 'mcp.server_request.denied' | 'mcp.message.rejected' | 'mcp.server.fault'
+  | 'mcp.notification.redacted' | 'mcp.notification.dropped';
 
 /** One audit record. */
 export interface McpAuditEvent {

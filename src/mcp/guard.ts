@@ -54,6 +54,8 @@ type Msg = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 
 const PASS_THROUGH = new Set(['initialize', 'ping', 'logging/setLevel', 'resources/templates/list', 'resources/unsubscribe']);
 const SERVER_REQUESTS = new Set(['sampling/createMessage', 'elicitation/create', 'roots/list', 'ping']);
+/** Server notifications that carry free text (log lines, progress messages). */
+const NOTIFICATION_TEXT = new Set(['notifications/message', 'notifications/progress']);
 /** Requests one session may have in flight. */
 export const MAX_PENDING = 1024;
 /** Floor for the initialize timeout, ms. */
@@ -311,6 +313,22 @@ export class McpGuard {
         return;
       }
       if (m.method === 'notifications/resources/updated' && !this.#o.access.resourceAllowed(m.params?.uri)) return;
+      if (m.params !== undefined && this.#o.engine && NOTIFICATION_TEXT.has(m.method)) {
+        // Log and progress messages carry server text to the client (and often on to its model):
+        // checked like a tool result. A notification has no answer, so a block drops it.
+        // A log line's text is its `data` (any JSON), a key the content scan otherwise skips as
+        // binary payload: scan it as the root value.
+        const isLog = m.method === 'notifications/message';
+        const v = scanJson(isLog ? m.params.data : m.params, this.#content(), 'response', 'tool', RESULT_DETECTORS);
+        if (v.decision === 'block') {
+          this.#audit({ event: 'mcp.notification.dropped', method: m.method, decision: 'block', code: 'firewall_blocked', rules: v.rules });
+          return;
+        }
+        if (v.decision === 'redact') {
+          this.#audit({ event: 'mcp.notification.redacted', method: m.method, decision: 'redact', rules: v.rules });
+          m = { ...m, params: isLog ? { ...m.params, data: v.value } : v.value };
+        }
+      }
       this.#o.toClient(m as JSONRPCMessage);
     }
   }

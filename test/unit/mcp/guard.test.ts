@@ -15,7 +15,7 @@ import { createEngine, type Engine } from '../../../detectors/engine/index.js';
 
 type M = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-function setup(opts: { timeoutMs?: number; tools?: () => M[]; engine?: Engine } = {}) {
+function setup(opts: { timeoutMs?: number; tools?: () => M[]; engine?: Engine; response?: Record<string, 'allow' | 'flag' | 'redact' | 'block'> } = {}) {
   const toClient: M[] = [];
   const toServer: M[] = [];
   const audit: McpAuditEvent[] = [];
@@ -30,7 +30,7 @@ function setup(opts: { timeoutMs?: number; tools?: () => M[]; engine?: Engine } 
   };
   guard = new McpGuard({
     agent: 'bot', server: 's', access: compileServerAccess('bot', 's', {}), pins, engine: opts.engine,
-    actions: { request: { secrets: 'block' }, response: {} }, monitorMode: false, failMode: 'closed',
+    actions: { request: { secrets: 'block' }, response: opts.response ?? {} }, monitorMode: false, failMode: 'closed',
     mcp: { onPoisonedTool: 'hide', onChangedTool: 'block', callTimeoutMs: opts.timeoutMs ?? 5000 },
     audit: (e) => audit.push(e), toClient: (m) => toClient.push(m as M), toServer: (m) => server(m as M),
   });
@@ -132,5 +132,29 @@ describe('McpGuard', () => {
     await s.guard.fromClient({ jsonrpc: '2.0', id: 's1', result: { role: 'assistant', model: 'm', content: { type: 'text', text: `sure: ${secret}` } } } as JSONRPCMessage);
     expect(s.toServer.at(-1)).toMatchObject({ id: 's1', error: { code: -32013, data: { code: 'firewall_blocked' } } });
     expect(JSON.stringify(s.toServer)).not.toContain(secret);
+  });
+
+  it('scans log and progress notifications like tool results: a secret is redacted or the notification dropped, plain ones pass untouched', async () => {
+    const secret = `ghp_${'Zq8Xw2Lm4Np6Rt0Vb3Yc5Hd7Jf9Kg1Ms2Qa4'}`;
+    const log = (data: unknown) => ({ jsonrpc: '2.0', method: 'notifications/message', params: { level: 'info', logger: 'srv', data } }) as JSONRPCMessage;
+    const engine = createEngine({});
+
+    const r = setup({ engine, response: { secrets: 'redact' } });
+    await r.guard.fromServer(log('connected with token ' + secret));
+    await r.guard.fromServer({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken: 1, progress: 1, message: `using ${secret}` } } as JSONRPCMessage);
+    expect(r.toClient).toHaveLength(2);
+    expect(JSON.stringify(r.toClient)).not.toContain(secret);
+    expect(r.toClient[0]!.params.data).toContain('[GITHUB');
+    expect(r.audit.filter((e) => e.event === 'mcp.notification.redacted')).toHaveLength(2);
+    expect(JSON.stringify(r.audit)).not.toContain(secret);
+
+    const b = setup({ engine, response: { secrets: 'block' } });
+    await b.guard.fromServer(log({ detail: `key=${secret}` }));
+    expect(b.toClient).toHaveLength(0);
+    expect(b.audit.at(-1)).toMatchObject({ event: 'mcp.notification.dropped', method: 'notifications/message', decision: 'block' });
+
+    const plain = log('cache warmed in 12 ms');
+    await b.guard.fromServer(plain);
+    expect(b.toClient).toEqual([plain]);
   });
 });
