@@ -32,6 +32,13 @@ export interface ServerAccess {
   /** The grant for a tool, or undefined when the tool is not allowed. */
   tool(name: string): ToolGrant | undefined;
   resourceAllowed(uri: string): boolean;
+  /**
+   * Could some expansion of this URI template be allowed? Compares the template's literal
+   * prefix (before its first `{`) with each entry's literal prefix (before its first glob
+   * character): kept when one extends the other. Over-approximate on purpose — the concrete URI
+   * of every `resources/read` is still checked exactly.
+   */
+  templateAllowed(uriTemplate: string): boolean;
   promptAllowed(name: string): boolean;
 }
 
@@ -64,8 +71,23 @@ function resourceMatcher(list: readonly string[] | undefined): (uri: string) => 
   };
 }
 
+function templateMatcher(list: readonly string[] | undefined): (uriTemplate: string) => boolean {
+  if (list === undefined) return () => true;
+  const literal = (s: string, stops: string[]): string => {
+    let end = s.length;
+    for (const c of stops) { const i = s.indexOf(c); if (i >= 0 && i < end) end = i; }
+    return s.slice(0, end);
+  };
+  const prefixes = list.map((g) => literal(g, [...GLOB_CHARS, '[']));
+  return (tpl) => {
+    if (typeof tpl !== 'string') return false;
+    const t = literal(tpl, ['{']);
+    return prefixes.some((p) => p.startsWith(t) || t.startsWith(p));
+  };
+}
+
 const NO_ACCESS = (agent: string, server: string): ServerAccess => Object.freeze({
-  agent, server, tool: () => undefined, resourceAllowed: () => false, promptAllowed: () => false,
+  agent, server, tool: () => undefined, resourceAllowed: () => false, templateAllowed: () => false, promptAllowed: () => false,
 });
 
 /**
@@ -92,6 +114,7 @@ export function compileServerAccess(
   }
   const openGrant: ToolGrant = { key: '*', rule: {}, args: compileToolArgs({}) };
   const resourceAllowed = resourceMatcher(policy.resources);
+  const templateAllowed = templateMatcher(policy.resources);
   const promptAllowed = nameMatcher(policy.prompts);
   return Object.freeze({
     agent,
@@ -105,6 +128,7 @@ export function compileServerAccess(
       return undefined;
     },
     resourceAllowed,
+    templateAllowed,
     promptAllowed,
   });
 }

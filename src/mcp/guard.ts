@@ -52,7 +52,7 @@ interface Pending {
 
 type Msg = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const PASS_THROUGH = new Set(['initialize', 'ping', 'logging/setLevel', 'resources/templates/list', 'resources/unsubscribe']);
+const PASS_THROUGH = new Set(['initialize', 'ping', 'logging/setLevel', 'resources/unsubscribe']);
 const SERVER_REQUESTS = new Set(['sampling/createMessage', 'elicitation/create', 'roots/list', 'ping']);
 /** Server notifications that carry free text (log lines, progress messages). */
 const NOTIFICATION_TEXT = new Set(['notifications/message', 'notifications/progress']);
@@ -191,7 +191,7 @@ export class McpGuard {
     const params: Msg = m.params ?? {};
     const a = this.#o.access;
     switch (method) {
-      case 'tools/list': case 'resources/list': case 'prompts/list':
+      case 'tools/list': case 'resources/list': case 'resources/templates/list': case 'prompts/list':
         return this.#forward(m, method);
       case 'tools/call': return this.#toolCall(m, params);
       case 'resources/read': case 'resources/subscribe':

@@ -46,12 +46,16 @@ export async function checkResult(method: string, tool: string | undefined, resu
     }
     case 'resources/list':
       return { result: { ...result, resources: filterListed(result.resources, 'uri', a.resourceAllowed) }, decision: 'allow', rules: [] };
+    case 'resources/templates/list':
+      return { result: { ...result, resourceTemplates: filterListed(result.resourceTemplates, 'uriTemplate', a.templateAllowed) }, decision: 'allow', rules: [] };
     case 'prompts/list':
       return { result: { ...result, prompts: filterListed(result.prompts, 'name', a.promptAllowed) }, decision: 'allow', rules: [] };
     case 'tools/call': case 'resources/read': case 'prompts/get': {
       if (!c.content) return { result, decision: 'allow', rules: [] };
-      // Prompts are server-authored text the model reads as instructions: scan them as documents.
-      const v = scanJson(result, c.content, 'response', method === 'prompts/get' ? 'document' : 'tool', RESULT_DETECTORS);
+      // Prompts are server-authored instructions the model is meant to follow: scanned as an
+      // untrusted user's prompt (direct-injection rules). The document-only rules, which flag any
+      // request or question planted in retrieved content, would refuse every prompt.
+      const v = scanJson(result, c.content, 'response', method === 'prompts/get' ? 'user' : 'tool', RESULT_DETECTORS);
       if (v.decision === 'block') {
         return { denial: v.detectorError ? deny('DETECTOR_FAILED', 'result', { rules: v.rules }) : deny('BLOCKED', `the result of ${tool ?? method}`, { rules: v.rules }) };
       }

@@ -56,6 +56,9 @@ describe('mcp wrap around server-everything', () => {
 
   it('filters resources and prompts, and refuses those outside the allowlists', async () => {
     expect((await w.client.listResources()).resources.map((r) => r.uri)).toEqual(['demo://resource/static/document/how-it-works.md']);
+    // Templates are filtered too: server-everything registers demo://resource/dynamic/{text,blob}/{index}
+    // templates, which no expansion could turn into the one allowed URI, so none is listed.
+    expect((await w.client.listResourceTemplates()).resourceTemplates).toEqual([]);
     const read = await w.client.readResource({ uri: 'demo://resource/static/document/how-it-works.md' });
     expect(read.contents).toHaveLength(1);
     expect((await refusal(w.client.readResource({ uri: 'demo://resource/static/document/architecture.md' }))).code).toBe(-32012);

@@ -36,6 +36,18 @@ describe('MCP authorisation', () => {
     expect(a.resourceAllowed('demo://resource/dynamic/1')).toBe(false);
   });
 
+  it('keeps a resource template only when some expansion could be allowed', () => {
+    const a = compileServerAccess('bot', 's', { resources: ['file:///srv/data/', 'demo://resource/static/*'] });
+    expect(a.templateAllowed('file:///srv/data/{name}')).toBe(true);
+    expect(a.templateAllowed('file:///{path}')).toBe(true); // could expand under /srv/data/
+    expect(a.templateAllowed('file:///etc/{name}')).toBe(false);
+    expect(a.templateAllowed('demo://resource/static/{id}')).toBe(true);
+    expect(a.templateAllowed('demo://resource/dynamic/{id}')).toBe(false);
+    expect(compileServerAccess('bot', 's', {}).templateAllowed('anything://{x}')).toBe(true);
+    expect(compileServerAccess('bot', 's', { resources: [] }).templateAllowed('file:///{path}')).toBe(false);
+    expect(compileServerAccess('bot', 's', undefined).templateAllowed('file:///{path}')).toBe(false);
+  });
+
   it('filters prompts by name glob', () => {
     const a = compileServerAccess('bot', 's', { prompts: ['simple-*'] });
     expect(a.promptAllowed('simple-prompt')).toBe(true);
