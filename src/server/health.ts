@@ -4,8 +4,9 @@
  * key when the policy sets `admin.protectMetrics`).
  */
 import type { FastifyInstance } from 'fastify';
-import { deny, denialMessage } from '../errors.js';
+import { deny } from '../errors.js';
 import { adminKeyMatches, presentedKey } from '../limits/admin-routes.js';
+import { sendDenial } from './render.js';
 
 /** Register the operations routes (probes are open; bind the firewall to a private address). */
 export async function healthRoutes(app: FastifyInstance): Promise<void> {
@@ -35,10 +36,7 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
       const key = presentedKey(request);
       if (!key || !adminKeyMatches(key, admin.keys)) {
         // Refusals are audited (a scraper with a wrong key, or someone probing); successes stay quiet.
-        const d = deny('UNAUTHENTICATED', 'GET /metrics needs an admin key (admin.protectMetrics is on): send Authorization: Bearer <admin key>');
-        request.fw.decision = 'deny';
-        request.fw.code = d.error.code;
-        return reply.code(d.error.status).send({ error: { message: denialMessage(d), type: d.error.type, code: d.error.code } });
+        return sendDenial(request, reply, deny('UNAUTHENTICATED', 'GET /metrics needs an admin key (admin.protectMetrics is on): send Authorization: Bearer <admin key>'));
       }
     }
     request.fw.quiet = true;
