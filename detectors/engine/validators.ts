@@ -410,4 +410,86 @@ export const VALIDATORS: Readonly<Record<string, Validator>> = Object.freeze({
   'base64-key': base64Key,
   'uk-nhs': ukNhs, 'uk-nino': ukNino, 'es-nif': esNif, 'sg-nric': sgNric, 'au-abn': auAbn,
   'in-aadhaar': inAadhaar, 'dea-number': deaNumber, 'btc-address': btcAddress,
+  'credential-value': credentialValue, 'url-password': urlPassword,
+  'product-key': productKey,
 });
+
+// ---- secrets (h16): value checks for the generic families and checksummed formats ----
+
+/** Leet spellings people use for example passwords: `pa5sW0rD`, `P@$$w0rd`, `s3cr3t`. */
+const LEET: Readonly<Record<string, string>> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', '$': 's', '!': 'i' };
+
+/**
+ * The value spells "password" or "secret" (also in leet, `P@ssw0rd`, `s3cr3t`): a demo value in
+ * docs, used for URL passwords (`https://user:p@ssw0rd@host`), where no entropy gate applies.
+ */
+export function leetPlaceholder(v: string): boolean {
+  let s = '';
+  for (const ch of v.toLowerCase()) s += LEET[ch] ?? ch;
+  return s.includes('password') || s.includes('passwd') || s.includes('secret');
+}
+
+/**
+ * Bitnami Sealed Secrets ciphertext: a big-endian uint16 length of the RSA-encrypted session key
+ * (0x0100 or 0x0200: 2048/4096-bit keys) then the key and the AES-GCM data, so the base64 starts
+ * `AQ[A-D]` / `Ag[A-D]` and runs to hundreds of characters. Encrypted for the cluster, not a secret.
+ */
+export function sealedSecret(v: string): boolean {
+  return v.length >= 300 && (v.startsWith('AQ') || v.startsWith('Ag')) && 'ABCD'.includes(v[2] ?? '') && base64Binary(v);
+}
+
+/**
+ * `credential-like`, and not a Sealed Secrets ciphertext. (A leet "password" such as `SqLpa5sW0rD`
+ * is not vetoed here: CredSweeper labels it a secret in some lines and not in others.)
+ */
+export function credentialValue(v: string): boolean {
+  return credentialLike(v) && !sealedSecret(v);
+}
+
+/** Characters that make a URL password a template (`${PASS}`, `{{pass}}`, `<pw>`, `$(DB_PASS)`); `%6D` is percent-encoding, kept. */
+const TEMPLATE_CHARS = '${}<>()';
+
+/** Default account names used as passwords in docs and compose files (`postgres:postgres@`, `guest:guest@`). */
+const DEFAULT_PASSWORDS = new Set(['postgres', 'mysql', 'mongodb', 'mongo', 'mariadb', 'redis', 'root', 'admin', 'guest', 'user', 'test', 'rabbitmq', 'oracle', 'pwd', 'pass123']);
+
+/**
+ * The password of URL userinfo (RFC 3986 `user:password@host`). A credential unless it is a
+ * template, a placeholder (`password`, `xxxx`, `YOUR_PASSWORD`), shorter than 4, one repeated
+ * character, or a well-known default account name. Entropy is not required: `user:pass@host` is
+ * still a password sent in clear.
+ */
+export function urlPassword(pass: string): boolean {
+  if (pass.length < 4 || DEFAULT_PASSWORDS.has(pass.toLowerCase())) return false;
+  for (const ch of TEMPLATE_CHARS) if (pass.includes(ch)) return false;
+  if (pass.includes('%s') || pass.includes('%(')) return false;
+  let same = true;
+  for (let i = 1; i < pass.length; i++) if (pass[i] !== pass[0]) { same = false; break; }
+  return !same && !isPlaceholder(pass) && !leetPlaceholder(pass);
+}
+
+/**
+ * Software product / activation key in 4–6 character groups (`ZAQWS-XCDER-VBGTR-FRTGU-KLMNX`):
+ * letters and digits mixed across the key, no filler group (`XXXXX-XXXXX`), no counting run.
+ */
+export function productKey(v: string): boolean {
+  const groups = v.split('-');
+  if (groups.length < 4) return false;
+  const l = v.toLowerCase();
+  if (isPlaceholder(l.split('-').join(''), true)) return false;
+  for (const g of groups) {
+    // A group of one repeated character (XXXXX) or one counting run (ABCDE, 12345) is a template.
+    let same = true;
+    let up = true;
+    let down = true;
+    for (let i = 1; i < g.length; i++) {
+      const a = g.toLowerCase().charCodeAt(i - 1);
+      const b = g.toLowerCase().charCodeAt(i);
+      if (b !== a) same = false;
+      if (b !== a + 1) up = false;
+      if (b !== a - 1) down = false;
+    }
+    if (same || up || down) return false;
+  }
+  // Distinct characters: a real key uses many of its 25-35 symbols.
+  return new Set(l.split('-').join('')).size >= 8;
+}
