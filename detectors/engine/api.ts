@@ -18,7 +18,11 @@ export interface CustomRule {
 /** What the engine is built from (the policy's `detectors` section maps onto this). */
 export interface EngineOptions {
   promptInjection?: { enabled?: boolean; threshold?: number };
-  pii?: { enabled?: boolean; entities?: string[]; nlp?: boolean };
+  /**
+   * `names`: how PERSON (when among `entities`) is reported — `anchored` (default) only beside
+   * other personal data or in a personal context, `all` wherever a name scores high enough.
+   */
+  pii?: { enabled?: boolean; entities?: string[]; nlp?: boolean; names?: 'anchored' | 'all' };
   secrets?: { enabled?: boolean };
   toolPoisoning?: { enabled?: boolean };
   customRules?: CustomRule[];

@@ -1,0 +1,333 @@
+/**
+ * Person names by dictionary and context, the way Presidio-style recognisers work without a
+ * neural model. One RE2 pass finds runs of capitalised tokens (with initials and surname particles
+ * such as "van", "de", "O'", "Mc"); everything after that is `Set` lookups and character tests,
+ * so no JS regex ever touches the untrusted text. A run scores by what its tokens are (given name,
+ * surname, everyday word, place, unknown) and by the words around it (honorifics, greetings,
+ * "said", a possessive, the start of a sentence); only spans scoring at least `NAME_MIN_SCORE`
+ * are reported, because the policy acts on every finding it gets.
+ */
+import { compilePattern, matchAll } from './re2-seam.js';
+import { toOriginal } from './normalize.js';
+import { ScanInput } from './scan-input.js';
+import { defaultNameDictionary, type NameDictionary } from './names-dictionary.js';
+import type { Detector, DetectorKind, Finding, ScanContext, ScanResult } from './types.js';
+
+/** Spans scoring below this are not reported. */
+export const NAME_MIN_SCORE = 0.5;
+/** Most runs looked at per text (bounded work on hostile input; ~one per 8 characters of prose). */
+const MAX_RUNS = 8192;
+
+const UPPER_TOKEN = String.raw`\p{Lu}[\p{Ll}\p{Lu}\p{M}]*(?:['’-]\p{L}[\p{Ll}\p{Lu}\p{M}]*)*`;
+const INITIAL = String.raw`\p{Lu}\.`;
+const PARTICLE = '(?:van|von|vom|zu|de|der|den|del|della|dei|di|da|du|dos|das|do|le|la|bin|ibn|al|ter|ten|y)';
+/** A run: capitalised tokens or initials, separated by blanks (not newlines), particles between. */
+// INITIAL first: RE2 prefers the earlier alternative, and "E" alone would end the run before "E. Forster".
+const RUN = `(?:${INITIAL}|${UPPER_TOKEN})(?:[ \\t]+(?:${PARTICLE}[ \\t]+){0,2}(?:${INITIAL}|${UPPER_TOKEN})){0,5}`;
+
+/** Titles that make the next capitalised word a name. */
+const HONORIFICS = new Set(['mr', 'mrs', 'ms', 'mx', 'miss', 'dr', 'prof', 'sir', 'dame', 'madam', 'madame', 'herr', 'frau', 'mme', 'mlle', 'monsieur', 'sr', 'sra', 'srta', 'señor', 'señora', 'sig', 'signor', 'signora', 'lady', 'lord', 'uncle', 'aunt', 'auntie', 'grandma', 'grandpa', 'cousin']);
+/** Words before a name in a greeting or address. */
+const GREETINGS = new Set(['hi', 'hello', 'hey', 'dear', 'dearest', 'thanks', 'bye', 'hallo', 'hola', 'ciao', 'bonjour', 'liebe', 'lieber', 'querido', 'querida', 'caro', 'cara', 'beste']);
+/** Words that often come right before a person (speech, relations, authorship). */
+const BEFORE_PERSON = new Set(['said', 'says', 'asked', 'asks', 'told', 'tells', 'named', 'called', 'call', 'met', 'meet', 'ask', 'tell', 'email', 'emailed', 'contact', 'contacted', 'thank', 'wrote', 'by', 'with', 'to', 'and', 'is', 'was', 'about', 'for', 'whom', 'friend', 'wife', 'husband', 'son', 'daughter', 'brother', 'sister', 'mother', 'father', 'mom', 'dad', 'boss', 'manager', 'colleague', 'kid', 'child', 'producer', 'director', 'starring', 'actor', 'actress', 'singer', 'author', 'patient', 'client', 'customer', 'employee', 'agent', 'nurse', 'doctor', 'teacher', 'student', 'under', 'officer', 'judge', 'vs', 'versus']);
+/** Words that often come right after a person. */
+const AFTER_PERSON = new Set(['said', 'says', 'asked', 'asks', 'told', 'wrote', 'replied', 'thinks', 'thought', 'wants', 'wanted', 'went', 'lives', 'lived', 'works', 'worked', 'was', 'is', 'has', 'had', 'and', 'who', 'from', 'will', 'would', 'can', 'could', 'did', 'does']);
+
+const runPattern = compilePattern('pii.person-name', RUN);
+
+/** One token of a run, in view offsets. */
+interface Tok {
+  start: number;
+  end: number;
+  /** Lower-cased token without a possessive `'s`. */
+  key: string;
+  initial: boolean;
+  particle: boolean;
+  caps: boolean;
+  possessive: boolean;
+}
+
+/**
+ * How names are reported. `all`: every span scoring at least the minimum. `anchored`: only in a
+ * text that also carries personal data of another kind (an address, phone number, e-mail, ID…,
+ * as `anchor` reports) or talks about a person's own records ("my name", "account", "patient"),
+ * or where the name itself stands in a personal context (title, label, greeting). A story, a
+ * maths problem or a question about a famous person names people too; anchoring is what keeps
+ * those from being redacted (docs/detectors.md, "Person names").
+ */
+export type NameMode = 'anchored' | 'all';
+
+/** Lower-case phrases that make a text about someone's personal records. */
+const PERSONAL_CONTEXT = ['my name', 'maiden name', 'my full name', 'my last name', 'my first name', 'my surname', 'my account', 'my card', 'my address', 'my phone', 'my email', 'my e-mail', 'my passport', 'my date of birth', 'beneficiary', 'account holder', 'cardholder', 'date of birth'];
+
+/** PERSON findings from dictionary lookups and context. */
+export class NameDetector implements Detector {
+  readonly id = 'pii-names';
+  readonly kind: DetectorKind = 'pii';
+  readonly #dict: () => NameDictionary;
+  readonly #minScore: number;
+  readonly #mode: NameMode;
+
+  /**
+   * `dict` defaults to the faker-built dictionary, loaded on the first scan or by `warm()`;
+   * `minScore` (default `NAME_MIN_SCORE`) is the lowest score reported; `mode` defaults to `all`
+   * (the engine passes the policy's mode).
+   */
+  constructor(opts: { dict?: NameDictionary; minScore?: number; mode?: NameMode } = {}) {
+    const { dict } = opts;
+    this.#dict = dict ? () => dict : defaultNameDictionary;
+    this.#minScore = opts.minScore ?? NAME_MIN_SCORE;
+    this.#mode = opts.mode ?? 'all';
+  }
+
+  /** Load the dictionary now (the engine calls this so the first request does not pay for it). */
+  warm(): void {
+    this.#dict();
+  }
+
+  scan(text: string, context: ScanContext): ScanResult {
+    return this.scanInput(new ScanInput(text), context);
+  }
+
+  /**
+   * Scan a prepared input. In `anchored` mode, `anchor()` says whether the text holds other
+   * personal data (the engine asks its PII pack); it is called at most once, and only when a
+   * name was found.
+   */
+  scanInput(input: ScanInput, _context: ScanContext, anchor: () => boolean = () => false): ScanResult {
+    const t0 = performance.now();
+    const view = input.strict;
+    const text = view.text;
+    const dict = this.#dict();
+    const findings: Finding[] = [];
+    let anchored: boolean | undefined;
+    const isAnchored = (): boolean => (anchored ??= personalContext(input.strictLower) || anchor());
+    for (const m of matchAll(runPattern, text, MAX_RUNS)) {
+      if (m.start > 0 && isWordChar(text.charCodeAt(m.start - 1))) continue;
+      const toks = tokenize(text, m.start, m.end);
+      for (const seg of segments(toks, dict)) {
+        const { score, strong } = scoreSegment(text, toks, seg, dict);
+        if (score < this.#minScore) continue;
+        if (this.#mode === 'anchored' && !strong && !isAnchored()) continue;
+        const s = toks[seg[0]]!.start;
+        const e = toks[seg[1]]!.end;
+        const [start, end] = toOriginal(view, s, e);
+        findings.push({
+          rule: 'pii.person-name', type: 'PERSON', start, end, score: round(score), severity: 'medium', action: 'redact',
+          excerpt: `[PERSON len=${end - start}]`,
+        });
+      }
+    }
+    return { detector: 'pii', score: findings.reduce((m, f) => Math.max(m, f.score), 0), findings, durationMs: performance.now() - t0 };
+  }
+}
+
+function personalContext(lower: string): boolean {
+  for (const p of PERSONAL_CONTEXT) if (lower.includes(p)) return true;
+  return false;
+}
+
+function round(x: number): number {
+  return Math.round(Math.min(1, x) * 100) / 100;
+}
+
+/** Letters and digits of any cased script, without a regex: a letter has distinct cases. */
+function isWordChar(c: number): boolean {
+  if (c < 128) return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+  const ch = String.fromCharCode(c);
+  return ch.toLowerCase() !== ch.toUpperCase();
+}
+
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+/** Split a run (known to be tokens separated by blanks) into tokens. */
+function tokenize(text: string, start: number, end: number): Tok[] {
+  const toks: Tok[] = [];
+  let i = start;
+  while (i < end) {
+    while (i < end && isBlank(text.charCodeAt(i))) i++;
+    const s = i;
+    while (i < end && !isBlank(text.charCodeAt(i))) i++;
+    if (i === s) break;
+    let e = i;
+    let possessive = false;
+    // "Carla's", "Carla’s": the name is the part before the apostrophe.
+    if (e - s > 3 && (text[e - 1] === 's' || text[e - 1] === 'S') && (text[e - 2] === "'" || text[e - 2] === '’')) { e -= 2; possessive = true; }
+    const raw = text.slice(s, e);
+    const initial = (raw.length === 2 && raw[1] === '.') || (raw.length === 1 && raw !== 'I');
+    const lower = raw.toLowerCase();
+    const first = raw[0]!;
+    toks.push({
+      start: s, end: e, key: initial ? lower[0]! : lower, initial, possessive,
+      particle: first === lower[0] && !initial,
+      caps: raw.length > 1 && !initial && raw === raw.toUpperCase(),
+    });
+  }
+  return toks;
+}
+
+/** A token that may belong to a name. */
+function nameable(t: Tok, d: NameDictionary): boolean {
+  if (t.initial || t.particle) return true;
+  if (t.caps) return false;
+  if (d.first.has(t.key) || d.last.has(t.key)) return true;
+  return t.key.length > 1 && !d.common.has(t.key) && !d.places.has(t.key);
+}
+
+/**
+ * Stretches of nameable tokens inside a run, as [first, last] token indexes, trimmed so they
+ * start and end on a real token (not a particle; an initial may end a run only after a name).
+ */
+function segments(toks: Tok[], d: NameDictionary): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let i = 0;
+  while (i < toks.length) {
+    if (!nameable(toks[i]!, d)) { i++; continue; }
+    let j = i;
+    while (j + 1 < toks.length && nameable(toks[j + 1]!, d) && !toks[j]!.possessive) j++;
+    let a = i;
+    let b = j;
+    while (a <= b && toks[a]!.particle) a++;
+    while (b >= a && (toks[b]!.particle || toks[b]!.initial)) b--;
+    if (a <= b && !(a === b && toks[a]!.initial)) out.push([a, b]);
+    i = j + 1;
+  }
+  return out;
+}
+
+/** Field labels and self-introductions before a name ("Name: …", "my name is …"). */
+const LABELS = new Set(['name', 'fullname', 'surname', 'customer', 'client', 'patient', 'employee', 'applicant', 'guardian', 'beneficiary', 'cardholder', 'holder', 'recipient', 'attn', 'nombre', 'nome', 'nom', 'vorname', 'nachname', 'naam', 'signed', 'from', 'to', 'cc', 'sender', 'user', 'contact', 'tenant', 'insured', 'passenger', 'guest']);
+
+/** The lower-cased word ending at `end` (exclusive), reading back over word characters. */
+function wordEndingAt(text: string, end: number): string {
+  let k = end - 1;
+  while (k >= 0 && isWordChar(text.charCodeAt(k))) k--;
+  return text.slice(k + 1, end).toLowerCase();
+}
+
+/**
+ * The lower-cased word just before `pos` (skipping blanks and one punctuation mark), whether
+ * `pos` starts a sentence, and whether a label or self-introduction precedes it.
+ */
+function wordBefore(text: string, pos: number): { word: string; sentenceStart: boolean; label: boolean } {
+  let i = pos - 1;
+  while (i >= 0 && isBlank(text.charCodeAt(i))) i--;
+  if (i < 0) return { word: '', sentenceStart: true, label: false };
+  const c = text[i]!;
+  if (c === ':') {
+    let k = i - 1;
+    while (k >= 0 && isBlank(text.charCodeAt(k))) k--;
+    const w = wordEndingAt(text, k + 1);
+    return { word: '', sentenceStart: true, label: LABELS.has(w) };
+  }
+  if (c === '.' || c === '!' || c === '?' || c === '\n' || c === '"' || c === '“' || c === '(' || c === '-' || c === '*' || c === '>') {
+    // An abbreviation such as "Dr." is a word, not a sentence end.
+    if (c === '.') {
+      let k = i - 1;
+      while (k >= 0 && isWordChar(text.charCodeAt(k))) k--;
+      const w = text.slice(k + 1, i).toLowerCase();
+      if (HONORIFICS.has(w)) return { word: w, sentenceStart: false, label: false };
+    }
+    return { word: '', sentenceStart: true, label: false };
+  }
+  if (c === ',') return { word: ',', sentenceStart: false, label: false };
+  const word = wordEndingAt(text, i + 1);
+  let label = false;
+  if (word === 'is' || word === 'am' || word === 'called' || word === 'named') {
+    // "my name is Ana", "I am called Ana", "a girl named Ana" (named alone is only a hint).
+    let k = i - word.length;
+    while (k >= 0 && isBlank(text.charCodeAt(k))) k--;
+    const w2 = wordEndingAt(text, k + 1);
+    label = (word === 'is' && w2 === 'name') || (word === 'called' && w2 === 'am');
+  }
+  return { word, sentenceStart: false, label };
+}
+
+/** The lower-cased word just after `pos`, or the punctuation mark there. */
+function wordAfter(text: string, pos: number): string {
+  let i = pos;
+  const c = text[i];
+  if (c === ',' || c === ':' || c === '!' || c === '?') return c;
+  while (i < text.length && isBlank(text.charCodeAt(i))) i++;
+  let k = i;
+  while (k < text.length && isWordChar(text.charCodeAt(k))) k++;
+  return text.slice(i, k).toLowerCase();
+}
+
+/** Endings typical of surnames in many languages: an unknown capitalised word with one is likely a family name. */
+const SURNAME_ENDINGS = ['son', 'sen', 'sson', 'dóttir', 'dottir', 'ski', 'ska', 'sky', 'skiy', 'cki', 'cka', 'wicz', 'ić', 'vić', 'vič', 'ov', 'ova', 'ev', 'eva', 'ин', 'ина', 'ов', 'ова', 'ев', 'ева', 'enko', 'escu', 'eanu', 'ez', 'ian', 'yan', 'poulos', 'opoulos', 'idis', 'akis', 'oglu', 'oğlu', 'ishvili', 'dze', 'berg', 'stein', 'mann', 'ström', 'strom', 'qvist', 'quist', 'lund', 'gaard', 'ssen', 'sdóttir', 'ey', 'ley', 'ton', 'well', 'ini', 'elli', 'etti', 'ucci', 'ino', 'eau', 'ier', 'ault', 'ič', 'ák', 'ová', 'né', 'aitė', 'ienė', 'ytė', 'auskas', 'evičius', 'iņš', 'ovs'];
+/** Words before a name that place it (a town named after a person is still a town). */
+const PLACE_PREPOSITIONS = new Set(['in', 'at', 'near', 'from', 'of', 'into', 'towards', 'via', 'visit', 'visited', 'to']);
+/** Articles: "the Princess Royal", "a Jensen novel" name a thing or a role more often than a person. */
+const ARTICLES = new Set(['the', 'a', 'an', 'this', 'that', 'our', 'their', 'his', 'her', 'its']);
+
+function surnameShaped(key: string): boolean {
+  if (key.length < 5) return false;
+  for (const e of SURNAME_ENDINGS) if (key.endsWith(e)) return true;
+  return false;
+}
+
+function digitNear(text: string, pos: number, dir: -1 | 1): boolean {
+  let i = dir < 0 ? pos - 1 : pos;
+  while (i >= 0 && i < text.length && (isBlank(text.charCodeAt(i)) || text[i] === ',')) i += dir;
+  const c = text.charCodeAt(i);
+  return c >= 48 && c <= 57;
+}
+
+/** Evidence from the tokens themselves plus the words around them, clipped to 0..1. */
+function scoreSegment(text: string, toks: Tok[], [a, b]: [number, number], d: NameDictionary): { score: number; strong: boolean } {
+  const words = toks.slice(a, b + 1).filter((t) => !t.particle && !t.initial);
+  const hasInitial = toks.slice(a, b + 1).some((t) => t.initial);
+  const isFirst = (t: Tok): boolean => d.first.has(t.key);
+  const isLast = (t: Tok): boolean => d.last.has(t.key) || (!d.common.has(t.key) && surnameShaped(t.key));
+  const common = (t: Tok): boolean => d.common.has(t.key);
+  const place = (t: Tok): boolean => d.places.has(t.key);
+  const unknown = (t: Tok): boolean => !isFirst(t) && !isLast(t) && !common(t) && !place(t);
+  const head = words[0]!;
+  const tail = words[words.length - 1]!;
+  // A run's leading tokens may be ordinary words ("Producer Vilhjálmur"): context is what precedes the segment.
+  const before = wordBefore(text, toks[a]!.start);
+  const after = wordAfter(text, toks[b]!.end);
+  // "1317 Kimberly Way", "Jana Nerudy 894", "Pinto Hill", "Miller Ltd": streets, places, companies.
+  if (d.suffixes.has(after) || (words.length >= 2 && d.suffixes.has(tail.key) && !isFirst(tail))) return { score: 0, strong: false };
+  let s: number;
+  if (words.length >= 2) {
+    const weakHead = common(head) || place(head);
+    const weakTail = common(tail) || place(tail);
+    if (isFirst(head) && (isLast(tail) || isFirst(tail))) s = weakHead && weakTail ? 0.45 : weakHead || weakTail ? 0.7 : 0.85;
+    else if (isFirst(head) && unknown(tail)) s = weakHead ? 0.45 : 0.75;
+    else if (unknown(head) && isLast(tail) && !weakTail) s = 0.65;
+    else if (isLast(head) && isLast(tail)) s = 0.55;
+    else if (unknown(head) && unknown(tail)) s = 0.35;
+    else s = 0.2;
+    if (hasInitial) s += 0.1;
+    if (PLACE_PREPOSITIONS.has(before.word) && before.word !== 'to' && before.word !== 'from') s -= 0.1;
+  } else {
+    const t = head;
+    if (isFirst(t)) s = common(t) ? 0.15 : place(t) ? 0.35 : 0.45;
+    else if (isLast(t)) s = common(t) ? 0.1 : place(t) ? 0.2 : 0.3;
+    else s = common(t) || place(t) ? 0 : 0.15;
+    if (hasInitial) s += 0.2;
+    // Capitalisation at the start of a sentence says nothing about the word.
+    if (before.sentenceStart) s -= 0.1;
+    if (PLACE_PREPOSITIONS.has(before.word) && (place(t) || before.word !== 'to')) s -= 0.2;
+    // A speaker label in a dialogue or chat log: "Amy: Remember me?"
+    if (before.sentenceStart && after === ':' && !common(t)) s += 0.15;
+  }
+  if (digitNear(text, toks[a]!.start, -1) || digitNear(text, toks[b]!.end, 1)) s -= 0.4;
+  // A title, a field label or a salutation ("Dear Ana,") puts the name in a personal context.
+  let strong = false;
+  // Titles are not enough on their own: news and plot summaries are full of "Mr. Smith".
+  if (HONORIFICS.has(before.word)) s += 0.45;
+  else if (before.label) { s += 0.45; strong = true; }
+  else if (GREETINGS.has(before.word)) { s += 0.3; strong = before.word !== 'thanks' && before.word !== 'bye' && (after === ',' || after === '!' || after === ':'); }
+  else if (ARTICLES.has(before.word)) s -= 0.3;
+  else if (BEFORE_PERSON.has(before.word)) s += 0.1;
+  if (toks[b]!.possessive) s += 0.1;
+  else if (AFTER_PERSON.has(after)) s += 0.05;
+  else if (after === ',' && before.sentenceStart) s += 0.1;
+  return { score: Math.max(0, Math.min(1, s)), strong };
+}
