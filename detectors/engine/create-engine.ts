@@ -14,7 +14,7 @@ import { PackDetector } from './pack-detector.js';
 import { ScanInput } from './scan-input.js';
 import { MemoryVault, redactText } from './redact.js';
 import { EngineStreamScanner } from './stream.js';
-import { NlpPiiDetector, NLP_TYPES } from './nlp-pii.js';
+import { NlpPiiDetector, packPiiTypes, piiNlpFor } from './nlp-pii.js';
 import { clearEncodeCache } from './re2-seam.js';
 
 /** Where the built-in packs live. */
@@ -75,9 +75,12 @@ export function createEngine(options: EngineOptions = {}): Engine {
     }));
   }
   if (options.pii?.enabled !== false) {
-    const types = new Set(options.pii?.entities ?? REGEX_PII_TYPES);
-    detectors.set('pii', new PackDetector({ id: 'pii', kind: 'pii', packs: [{ pack: b.pii, view: 'strict' }], types, disabled }));
-    if (options.pii?.nlp) detectors.set('pii-nlp', new NlpPiiDetector(new Set([...types].filter((t) => NLP_TYPES.includes(t)).length ? [...types] : NLP_TYPES)));
+    // PERSON is on by default, anchored: names (pii-nlp hook) only beside other personal data (nlp-pii.ts).
+    const types = new Set(options.pii?.entities ?? [...REGEX_PII_TYPES, 'PERSON']);
+    const pii = new PackDetector({ id: 'pii', kind: 'pii', packs: [{ pack: b.pii, view: 'strict' }], types: packPiiTypes(types, options.pii?.names), disabled });
+    detectors.set('pii', pii);
+    const nlp = piiNlpFor(types, options.pii, pii);
+    if (nlp) detectors.set('pii-nlp', nlp);
   }
   if (options.secrets?.enabled !== false) {
     detectors.set('secrets', new PackDetector({ id: 'secrets', kind: 'secret', packs: [{ pack: b.secrets, view: 'strict' }], disabled }));
