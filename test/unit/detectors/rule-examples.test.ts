@@ -15,8 +15,9 @@ import { ScanInput } from '../../../detectors/engine/scan-input.js';
 const DETECTOR_OF: Record<string, string> = {
   'prompt-injection': 'prompt-injection', pii: 'pii', secrets: 'secrets', 'tool-poisoning': 'tool-poisoning',
 };
-// PERSON and LOCATION rules are regex rules too (LOCATION is on in the policy default, PERSON opt-in).
-const engine = createEngine({ pii: { entities: [...REGEX_PII_TYPES, 'LOCATION', 'PERSON'] }, promptInjection: { threshold: 0 } });
+// PERSON and LOCATION rules are regex rules too. PERSON's pack rules report directly only with
+// names: 'all' (in the default 'anchored' mode the name detector reports them, anchored).
+const engine = createEngine({ pii: { entities: [...REGEX_PII_TYPES, 'LOCATION', 'PERSON'], names: 'all' }, promptInjection: { threshold: 0 } });
 const ctx: { direction: 'request'; surface: 'llm'; role?: 'user' | 'document' | 'tool' | 'tool-description' } = { direction: 'request', surface: 'llm' };
 
 const packs = readdirSync(PACKS_DIR).filter((d) => statSync(join(PACKS_DIR, d)).isDirectory());
