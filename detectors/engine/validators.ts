@@ -411,10 +411,10 @@ export const VALIDATORS: Readonly<Record<string, Validator>> = Object.freeze({
   'uk-nhs': ukNhs, 'uk-nino': ukNino, 'es-nif': esNif, 'sg-nric': sgNric, 'au-abn': auAbn,
   'in-aadhaar': inAadhaar, 'dea-number': deaNumber, 'btc-address': btcAddress,
   'credential-value': credentialValue, 'url-password': urlPassword,
-  'product-key': productKey,
+  'product-key': productKey, 'basic-auth-base64': basicAuthBase64, 'atlassian-dc-pat': atlassianDcPat,
 });
 
-// ---- secrets (h16): value checks for the generic families and checksummed formats ----
+// ---- secrets (h16): value checks for the generic families ----
 
 /** Leet spellings people use for example passwords: `pa5sW0rD`, `P@$$w0rd`, `s3cr3t`. */
 const LEET: Readonly<Record<string, string>> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', '$': 's', '!': 'i' };
@@ -443,7 +443,62 @@ export function sealedSecret(v: string): boolean {
  * is not vetoed here: CredSweeper labels it a secret in some lines and not in others.)
  */
 export function credentialValue(v: string): boolean {
-  return credentialLike(v) && !sealedSecret(v);
+  return credentialLike(v) && !sealedSecret(v) && !secretReference(v) && !versionString(v) && !ecPublicKeyHex(v);
+}
+
+/**
+ * A name that points at a secret in a store (`prod/db/credentials`, `team/app/api-key`): two or
+ * more slashes between lower-case word segments. Base64 has mixed case and long runs.
+ */
+export function secretReference(v: string): boolean {
+  const segs = v.split('/');
+  if (segs.length < 3) return false;
+  let wordy = 0;
+  for (const s of segs) {
+    if (!s.length || s.length > 40) return false;
+    for (const ch of s) if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch === '-' || ch === '_' || ch === '.')) return false;
+    if (s.length >= 3) wordy++;
+  }
+  return wordy >= 2;
+}
+
+/** A version string (`v3.1.2-beta`, `2.0.1`, `1.4.0+build.7`): a release, not a credential. */
+export function versionString(v: string): boolean {
+  let i = v[0] === 'v' || v[0] === 'V' ? 1 : 0;
+  let dots = 0;
+  let digits = 0;
+  for (; i < v.length; i++) {
+    const c = v[i]!;
+    if (c >= '0' && c <= '9') digits++;
+    else if (c === '.' && digits) { dots++; digits = 0; }
+    else break;
+  }
+  if (dots < 1 || !digits) return false;
+  if (i === v.length) return true;
+  if (v[i] !== '-' && v[i] !== '+') return false;
+  for (const ch of v.slice(i + 1)) if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch === '.' || ch === '-')) return false;
+  return true;
+}
+
+/** SEC1 elliptic-curve public key in hex: 66 digits starting 02/03 (compressed) or 130 starting 04. */
+export function ecPublicKeyHex(v: string): boolean {
+  const l = v.toLowerCase();
+  const ok = (l.length === 66 && (l.startsWith('02') || l.startsWith('03'))) || (l.length === 130 && l.startsWith('04'));
+  if (!ok) return false;
+  for (let i = 0; i < l.length; i++) { const c = l.charCodeAt(i); if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false; }
+  return true;
+}
+
+/**
+ * Base64 that decodes to `user:password` (HTTP Basic, RFC 7617; Docker `config.json` `auth`):
+ * printable text with a colon after a non-empty user, and a password that is not a placeholder.
+ */
+export function basicAuthBase64(v: string): boolean {
+  const text = Buffer.from(v, 'base64').toString('utf8');
+  const colon = text.indexOf(':');
+  if (colon <= 0 || colon === text.length - 1) return false;
+  for (let i = 0; i < text.length; i++) { const c = text.charCodeAt(i); if (c < 32 || c === 127 || c === 0xfffd) return false; }
+  return urlPassword(text.slice(colon + 1));
 }
 
 /** Characters that make a URL password a template (`${PASS}`, `{{pass}}`, `<pw>`, `$(DB_PASS)`); `%6D` is percent-encoding, kept. */
@@ -492,4 +547,16 @@ export function productKey(v: string): boolean {
   }
   // Distinct characters: a real key uses many of its 25-35 symbols.
   return new Set(l.split('-').join('')).size >= 8;
+}
+
+/**
+ * Jira / Confluence / Bitbucket Data Center personal access token: 44 base64 characters that
+ * decode to a 12-digit token id, a colon and 20 random bytes. The decoded shape is the check.
+ */
+export function atlassianDcPat(v: string): boolean {
+  if (v.length !== 44) return false;
+  const b = Buffer.from(v, 'base64');
+  if (b.length !== 33 || b[12] !== 58) return false;
+  for (let i = 0; i < 12; i++) if (b[i]! < 48 || b[i]! > 57) return false;
+  return true;
 }
