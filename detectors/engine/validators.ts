@@ -412,6 +412,7 @@ export const VALIDATORS: Readonly<Record<string, Validator>> = Object.freeze({
   'in-aadhaar': inAadhaar, 'dea-number': deaNumber, 'btc-address': btcAddress,
   'credential-value': credentialValue, 'url-password': urlPassword,
   'product-key': productKey, 'basic-auth-base64': basicAuthBase64, 'atlassian-dc-pat': atlassianDcPat,
+  'pem-marker': pemMarker,
 });
 
 // ---- secrets (h16): value checks for the generic families ----
@@ -559,4 +560,26 @@ export function atlassianDcPat(v: string): boolean {
   if (b.length !== 33 || b[12] !== 58) return false;
   for (let i = 0; i < 12; i++) if (b[i]! < 48 || b[i]! > 57) return false;
   return true;
+}
+
+/**
+ * A private-key BEGIN/END marker, possibly with the block it closes: a BEGIN and END pair around
+ * fewer than 40 base64 characters (`…`, `***`, `xxx`, base64 of "abc…xyz") is a placeholder block
+ * in docs and fixtures; a marker on its own (a key split across lines or chunks) counts.
+ */
+export function pemMarker(v: string): boolean {
+  const b = v.indexOf('BEGIN');
+  const e = v.lastIndexOf('END');
+  if (b < 0 || e < 0 || e < b) return true;
+  // Body: after the BEGIN line's closing dashes, before the END line's opening dashes.
+  let start = v.indexOf('KEY', b);
+  if (start < 0) return true;
+  while (start < v.length && v[start] !== '-') start++;
+  while (start < v.length && v[start] === '-') start++;
+  let end = e;
+  while (end > start && (v[end - 1] === '-' || v[end - 1] === ' ')) end--;
+  const body = v.slice(start, end).split('\\n').join('');
+  let n = 0;
+  for (const ch of body) if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch === '+' || ch === '/') n++;
+  return n >= 40;
 }
