@@ -15,6 +15,12 @@ import type { Detector, DetectorKind, Finding, ScanContext, ScanResult } from '.
 
 /** Spans scoring below this are not reported. */
 export const NAME_MIN_SCORE = 0.5;
+/**
+ * In a text that already holds other personal data (an address card, a signature with a phone
+ * number), weaker evidence is enough: the row is personal data either way, and an unknown
+ * "Tzigane Lantos" above an address is its owner.
+ */
+export const ANCHORED_MIN_SCORE = 0.4;
 /** Most runs looked at per text (bounded work on hostile input; ~one per 8 characters of prose). */
 const MAX_RUNS = 8192;
 
@@ -59,7 +65,7 @@ interface Tok {
 export type NameMode = 'anchored' | 'all';
 
 /** Lower-case phrases that make a text about someone's personal records. */
-const PERSONAL_CONTEXT = ['my name', 'maiden name', 'my full name', 'my last name', 'my first name', 'my surname', 'my account', 'my card', 'my address', 'my phone', 'my email', 'my e-mail', 'my passport', 'my date of birth', 'beneficiary', 'account holder', 'cardholder', 'date of birth'];
+const PERSONAL_CONTEXT = ['my name', 'maiden name', 'my full name', 'my last name', 'my first name', 'my surname', 'my account', 'my card', 'my address', 'my phone', 'my email', 'my e-mail', 'my passport', 'my date of birth', 'beneficiary', 'account holder', 'cardholder'];
 
 /** PERSON findings from dictionary lookups and context. */
 export class NameDetector implements Detector {
@@ -91,28 +97,37 @@ export class NameDetector implements Detector {
   }
 
   /**
-   * Scan a prepared input. In `anchored` mode, `anchor()` says whether the text holds other
-   * personal data (the engine asks its PII pack); it is called at most once, and only when a
-   * name was found.
+   * Scan a prepared input. `anchor()` returns the spans of other personal data in the text (the
+   * engine asks its PII pack): they anchor names, and a "name" inside one (a street named after
+   * someone, the local part of an e-mail address) is part of that finding, not a person. It is
+   * called at most once, and only when a candidate name was found.
    */
-  scanInput(input: ScanInput, _context: ScanContext, anchor: () => boolean = () => false): ScanResult {
+  scanInput(input: ScanInput, _context: ScanContext, anchor: () => Array<{ start: number; end: number }> = () => []): ScanResult {
     const t0 = performance.now();
     const view = input.strict;
     const text = view.text;
     const dict = this.#dict();
     const findings: Finding[] = [];
+    let spans: Array<{ start: number; end: number }> | undefined;
+    const others = (): Array<{ start: number; end: number }> => (spans ??= anchor());
     let anchored: boolean | undefined;
-    const isAnchored = (): boolean => (anchored ??= personalContext(input.strictLower) || anchor());
+    const isAnchored = (): boolean => (anchored ??= others().length > 0 || personalContext(input.strictLower));
     for (const m of matchAll(runPattern, text, MAX_RUNS)) {
       if (m.start > 0 && isWordChar(text.charCodeAt(m.start - 1))) continue;
+      // Part of an e-mail address, a URL or a file name, not a name in prose.
+      const next = text[m.end];
+      const prev = text[m.start - 1];
+      if (next === '@' || prev === '@' || prev === '/' || prev === '.' || (next === '.' && isWordChar(text.charCodeAt(m.end + 1)))) continue;
       const toks = tokenize(text, m.start, m.end);
       for (const seg of segments(toks, dict)) {
         const { score, strong } = scoreSegment(text, toks, seg, dict);
-        if (score < this.#minScore) continue;
-        if (this.#mode === 'anchored' && !strong && !isAnchored()) continue;
+        if (score < Math.min(this.#minScore, ANCHORED_MIN_SCORE)) continue;
+        const plain = score >= this.#minScore && (strong || this.#mode === 'all');
+        if (!plain && !(score >= ANCHORED_MIN_SCORE && isAnchored())) continue;
         const s = toks[seg[0]]!.start;
         const e = toks[seg[1]]!.end;
         const [start, end] = toOriginal(view, s, e);
+        if (others().some((o) => o.start < end && o.end > start)) continue;
         findings.push({
           rule: 'pii.person-name', type: 'PERSON', start, end, score: round(score), severity: 'medium', action: 'redact',
           excerpt: `[PERSON len=${end - start}]`,
@@ -173,6 +188,9 @@ function tokenize(text: string, start: number, end: number): Tok[] {
 function nameable(t: Tok, d: NameDictionary): boolean {
   if (t.initial || t.particle) return true;
   if (t.caps) return false;
+  // Contractions of everyday words ("I'm", "Don't", "You'll") are no names; O'Brien is.
+  const apo = Math.max(t.key.indexOf("'"), t.key.indexOf('’'));
+  if (apo > 0 && d.common.has(t.key.slice(0, apo))) return false;
   if (d.first.has(t.key) || d.last.has(t.key)) return true;
   return t.key.length > 1 && !d.common.has(t.key) && !d.places.has(t.key);
 }
@@ -293,6 +311,8 @@ function scoreSegment(text: string, toks: Tok[], [a, b]: [number, number], d: Na
   const after = wordAfter(text, toks[b]!.end);
   // "1317 Kimberly Way", "Jana Nerudy 894", "Pinto Hill", "Miller Ltd": streets, places, companies.
   if (d.suffixes.has(after) || (words.length >= 2 && d.suffixes.has(tail.key) && !isFirst(tail))) return { score: 0, strong: false };
+  // "Hong Kong", "North America", "Buenos Aires": a place as a whole.
+  if (words.length >= 2 && d.places.has(text.slice(toks[a]!.start, toks[b]!.end).toLowerCase())) return { score: 0, strong: false };
   let s: number;
   if (words.length >= 2) {
     const weakHead = common(head) || place(head);
@@ -307,7 +327,7 @@ function scoreSegment(text: string, toks: Tok[], [a, b]: [number, number], d: Na
     if (PLACE_PREPOSITIONS.has(before.word) && before.word !== 'to' && before.word !== 'from') s -= 0.1;
   } else {
     const t = head;
-    if (isFirst(t)) s = common(t) ? 0.15 : place(t) ? 0.35 : 0.45;
+    if (isFirst(t)) s = common(t) ? 0.15 : place(t) ? 0.2 : 0.45;
     else if (isLast(t)) s = common(t) ? 0.1 : place(t) ? 0.2 : 0.3;
     else s = common(t) || place(t) ? 0 : 0.15;
     if (hasInitial) s += 0.2;

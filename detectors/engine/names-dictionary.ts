@@ -53,7 +53,11 @@ monday tuesday wednesday thursday friday saturday sunday january february march 
 september october november december today tomorrow yesterday christmas easter god jesus allah
 english french german spanish italian dutch chinese japanese russian arabic american british european
 internet email phone python java javascript typescript rust go ruby swift kotlin linux windows android
-apple google amazon microsoft facebook twitter youtube instagram netflix tesla`;
+apple google amazon microsoft facebook twitter youtube instagram netflix tesla
+name names address phone email date born birth age title review question answer article document
+yeah yep nope oh wow well sure fine great cool hmm
+hall castle tower bridge tour fame award prize cup league championship festival series season episode
+chapter volume part act scene book film movie album song show news times post journal`;
 
 /** Organisation and venue words faker's suffix lists lack. */
 const ORG_WORDS = `inc ltd llc plc gmbh corp co company group consulting partners associates holdings bank

@@ -26,6 +26,12 @@ function load(): Nlp {
 }
 
 /**
+ * Pack findings that do not anchor a name: dates of birth fill every encyclopaedia biography
+ * ("born 18 February 1957"), where the names are public figures, not someone's records.
+ */
+const ANCHOR_EXCLUDED = new Set(['DATE_OF_BIRTH', 'PERSON']);
+
+/**
  * The PII entity types the regex pack should report, given the policy's types and name mode:
  * in `anchored` mode PERSON hits of the pack (labels, titles) come from the name detector
  * instead, which anchors them like every other name.
@@ -48,7 +54,7 @@ export function piiNlpFor(types: ReadonlySet<string>, opts: { nlp?: boolean; nam
   if (!names && !nlp) return undefined;
   names?.warm();
   const nlpTypes = [...types].some((t) => NLP_TYPES.includes(t)) ? [...types] : NLP_TYPES;
-  return new NlpPiiDetector(nlpTypes, { compromise: nlp, names, anchor: pack ? (input, context) => pack.scanInput(input, context).findings.length > 0 : undefined });
+  return new NlpPiiDetector(nlpTypes, { compromise: nlp, names, anchor: pack ? (input, context) => pack.scanInput(input, context).findings.filter((f) => !ANCHOR_EXCLUDED.has(f.type)) : undefined });
 }
 
 /** PII detector over compromise's named entities and/or dictionary person names. */
@@ -57,12 +63,12 @@ export class NlpPiiDetector implements Detector {
   readonly kind: DetectorKind = 'pii';
   readonly #compromise: boolean;
   readonly #names: NameDetector | undefined;
-  readonly #anchor: ((input: ScanInput, context: ScanContext) => boolean) | undefined;
+  readonly #anchor: ((input: ScanInput, context: ScanContext) => Array<{ start: number; end: number }>) | undefined;
 
   /** Without `opts`: compromise only (the detector as it was before names). */
   constructor(
     private readonly types: ReadonlySet<string> | string[],
-    opts: { compromise?: boolean; names?: NameDetector; anchor?: (input: ScanInput, context: ScanContext) => boolean } = { compromise: true },
+    opts: { compromise?: boolean; names?: NameDetector; anchor?: (input: ScanInput, context: ScanContext) => Array<{ start: number; end: number }> } = { compromise: true },
   ) {
     this.#compromise = opts.compromise ?? false;
     this.#names = opts.names;
