@@ -5,6 +5,7 @@
  */
 import { get_encoding, type Tiktoken, type TiktokenEncoding } from 'tiktoken';
 import { lookupByModel } from './glob.js';
+import { CountCache } from './count-cache.js';
 
 /** Encodings the firewall knows how to load. */
 export const KNOWN_ENCODINGS: readonly TiktokenEncoding[] = ['o200k_base', 'cl100k_base', 'p50k_base', 'r50k_base'];
@@ -52,37 +53,22 @@ export function countTextTokens(model: string, text: string, overrides?: Readonl
   return countWith(encoderFor(encodingNameFor(model, overrides)), text);
 }
 
-/**
- * Counts of recently seen texts, per encoder. Chat clients resend the system prompt and the whole
- * history on every turn, so most of a request's text was counted moments ago; BPE is the costly
- * part of the limits stage (bench/limits-latency.ts). Two generations: when the young map fills,
- * it becomes the old one and the previous old one is dropped — bounded memory, no LRU upkeep.
- * Only process memory holds the texts, for as long as two generations last; nothing is logged.
- */
-interface CountCache { young: Map<string, number>; old: Map<string, number> }
-const CACHE_ENTRIES = 4096;
-const CACHE_MIN_CHARS = 1;
-const CACHE_MAX_CHARS = 32_768;
 const caches = new WeakMap<Tiktoken, CountCache>();
 
-/** Count with a given encoder; text that spells a special token is treated as text, not refused. */
+/**
+ * Count with a given encoder; text that spells a special token is treated as text, not refused.
+ * Counts are cached per text (see count-cache.ts), so a conversation's earlier messages are not
+ * encoded again on the next turn.
+ */
 export function countWith(enc: Tiktoken, text: string): number {
   if (text.length === 0) return 0;
-  if (text.length < CACHE_MIN_CHARS || text.length > CACHE_MAX_CHARS) return encodeCount(enc, text);
   let c = caches.get(enc);
-  if (!c) caches.set(enc, (c = { young: new Map(), old: new Map() }));
-  let n = c.young.get(text);
-  if (n !== undefined) return n;
-  n = c.old.get(text) ?? encodeCount(enc, text);
-  if (c.young.size >= CACHE_ENTRIES) {
-    c.old = c.young;
-    c.young = new Map();
-  }
-  c.young.set(text, n);
-  return n;
+  if (!c) caches.set(enc, (c = new CountCache((t) => encodeCount(enc, t))));
+  return c.get(text);
 }
 
-function encodeCount(enc: Tiktoken, text: string): number {
+/** Count without the cache (benchmarks: the cost of a text never seen). */
+export function encodeCount(enc: Tiktoken, text: string): number {
   // encode_ordinary (no special tokens): "<|endoftext|>" in user text must count as text, not
   // throw — a throw would be a trivial way to crash the limits stage.
   return enc.encode_ordinary(text).length;

@@ -14,8 +14,13 @@ interface Entry { id: string; amount: number; expires: number }
  * index by reservation id so settling is O(1) however many entries the window holds.
  */
 interface Sliding { kind: 'sliding'; sum: number; entries: Entry[]; head: number; windowMs: number; byId: Map<string, Entry> }
-/** A calendar window: committed usage and holds. */
-interface Calendar { kind: 'calendar'; used: number; held: number; holds: Map<string, Entry>; windowEnd: number }
+/**
+ * A calendar window: committed usage and holds. `nextExpiry` is a lower bound of every hold's
+ * expiry: holds expire only when a call is never settled, so the holds are scanned only once
+ * `now` reaches it, not on every admission (a scan per admission made each admission cost
+ * O(calls in flight)).
+ */
+interface Calendar { kind: 'calendar'; used: number; held: number; holds: Map<string, Entry>; windowEnd: number; nextExpiry: number }
 
 /** Sweep every minute; a cheap pass over the map. */
 const GC_INTERVAL_MS = 60_000;
@@ -55,11 +60,13 @@ export class MemoryStore implements LimitStore {
         if (s.kind === 'sliding') {
           const en = { id: op.id, amount: r.cost, expires: op.now + r.windowMs };
           s.entries.push(en);
-          s.byId.set(op.id, en);
+          // Unit entries (request counters) are never settled: no index by id needed.
+          if (!r.unit) s.byId.set(op.id, en);
           s.sum += r.cost;
         } else {
           s.holds.set(op.id, { id: op.id, amount: r.cost, expires: op.holdUntil });
           s.held += r.cost;
+          if (op.holdUntil < s.nextExpiry) s.nextExpiry = op.holdUntil;
         }
       }
       states.push(stateOf(s, r, op.now, op.dryRun ? r.cost : 0));
@@ -72,7 +79,7 @@ export class MemoryStore implements LimitStore {
       const s = this.#rules.get(e.key);
       if (!s) {
         if (e.kind === 'calendar' && e.actual > 0 && op.now < e.windowEnd + CALENDAR_GRACE_MS) {
-          this.#rules.set(e.key, { kind: 'calendar', used: e.actual, held: 0, holds: new Map(), windowEnd: e.windowEnd });
+          this.#rules.set(e.key, { kind: 'calendar', used: e.actual, held: 0, holds: new Map(), windowEnd: e.windowEnd, nextExpiry: Infinity });
         }
         continue;
       }
@@ -113,7 +120,7 @@ export class MemoryStore implements LimitStore {
     if (!s) {
       s = r.kind === 'sliding'
         ? { kind: 'sliding', sum: 0, entries: [], head: 0, windowMs: r.windowMs, byId: new Map() }
-        : { kind: 'calendar', used: 0, held: 0, holds: new Map(), windowEnd: r.windowEnd };
+        : { kind: 'calendar', used: 0, held: 0, holds: new Map(), windowEnd: r.windowEnd, nextExpiry: Infinity };
       this.#rules.set(r.key, s);
     }
     sweep(s, now);
@@ -142,13 +149,17 @@ function sweep(s: Sliding | Calendar, now: number): void {
       s.entries = s.entries.slice(s.head);
       s.head = 0;
     }
-  } else if (s.holds.size > 0) {
+  } else if (s.holds.size > 0 && s.nextExpiry <= now) {
+    let next = Infinity;
     for (const [id, h] of s.holds) {
       if (h.expires <= now) {
         s.holds.delete(id);
         s.held -= h.amount;
+      } else if (h.expires < next) {
+        next = h.expires;
       }
     }
+    s.nextExpiry = next;
   }
 }
 

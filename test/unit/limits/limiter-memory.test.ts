@@ -152,6 +152,27 @@ describe('budgets in UTC calendar windows', () => {
     clock.now += 30_001;
     expect((await l.admit(req({ limits, promptTokens: 1000, maxOutputTokens: 0 }))).ok).toBe(true);
   });
+
+  it('ages out staggered unsettled holds one by one, each at its own expiry, while settled holds leave at once', async () => {
+    const clock = { now: T0 };
+    const l = await createLimiter({ clock: () => clock.now, reservationTtlMs: 30_000, metricsRegistry: new Registry(), env: {} });
+    limiters.push(l);
+    const limits = { budgets: [{ window: 'day' as const, tokens: 1000 }] };
+    const take = (n: number) => l.admit(req({ limits, promptTokens: n, maxOutputTokens: 0 }));
+    expect((await take(400)).ok).toBe(true); // hold A, expires at T0 + 30 s
+    clock.now += 10_000;
+    const b = await take(400); // hold B, expires at T0 + 40 s
+    const c = await take(200); // hold C, settled below
+    expect(b.ok && c.ok).toBe(true);
+    if (c.ok) await l.settle(c.reservation, { inputTokens: 0, outputTokens: 0 });
+    expect((await take(201)).ok).toBe(false); // 400 + 400 held
+    clock.now = T0 + 30_001; // A aged out, B still held
+    expect((await take(601)).ok).toBe(false);
+    expect((await take(600)).ok).toBe(true); // hold D until T0 + 60 s
+    clock.now = T0 + 40_001; // B aged out too; D still held
+    expect((await take(401)).ok).toBe(false);
+    expect((await take(400)).ok).toBe(true);
+  });
 });
 
 describe('scopes', () => {
