@@ -7,7 +7,7 @@
  * "said", a possessive, the start of a sentence); only spans scoring at least `NAME_MIN_SCORE`
  * are reported, because the policy acts on every finding it gets.
  */
-import { compilePattern, matchAll } from './re2-seam.js';
+import { compilePattern } from './re2-seam.js';
 import { toOriginal } from './normalize.js';
 import { ScanInput } from './scan-input.js';
 import { defaultNameDictionary, type NameDictionary } from './names-dictionary.js';
@@ -21,15 +21,21 @@ export const NAME_MIN_SCORE = 0.5;
  * "Tzigane Lantos" above an address is its owner.
  */
 export const ANCHORED_MIN_SCORE = 0.4;
-/** Most runs looked at per text (bounded work on hostile input; ~one per 8 characters of prose). */
-const MAX_RUNS = 8192;
+/** Longest name, in tokens (initials and particles included). */
+const MAX_NAME_TOKENS = 6;
+/** Texts are matched in windows of about this many characters (bounds the match list of one call). */
+const WINDOW = 32 * 1024;
 
-const UPPER_TOKEN = String.raw`\p{Lu}[\p{Ll}\p{Lu}\p{M}]*(?:['’-]\p{L}[\p{Ll}\p{Lu}\p{M}]*)*`;
+// A capital then a small letter: "Ana", "McCray", "LeBatelier", "O'Brien", "Jean-Luc"; all-caps words
+// (SQL keywords, acronyms, shouted headings) never start a match, which keeps code cheap to scan.
+const UPPER_TOKEN = String.raw`\p{Lu}[\p{Ll}\p{M}][\p{L}\p{M}]*(?:['’-]\p{L}[\p{L}\p{M}]*)*`;
 const INITIAL = String.raw`\p{Lu}\.`;
 const PARTICLE = '(?:van|von|vom|zu|de|der|den|del|della|dei|di|da|du|dos|das|do|le|la|bin|ibn|al|ter|ten|y)';
 /** A run: capitalised tokens or initials, separated by blanks (not newlines), particles between. */
 // INITIAL first: RE2 prefers the earlier alternative, and "E" alone would end the run before "E. Forster".
-const RUN = `(?:${INITIAL}|${UPPER_TOKEN})(?:[ \\t]+(?:${PARTICLE}[ \\t]+){0,2}(?:${INITIAL}|${UPPER_TOKEN})){0,5}`;
+// Unbounded repetition on purpose: counted ones ({0,5}) blow up RE2's program and make it ~10x
+// slower; long runs are cut into segments of at most MAX_NAME_TOKENS in JS.
+const RUN = `(?:${INITIAL}|${UPPER_TOKEN})(?:[ \\t]+(?:${PARTICLE}[ \\t]+)*(?:${INITIAL}|${UPPER_TOKEN}))*`;
 
 /** Titles that make the next capitalised word a name. */
 const HONORIFICS = new Set(['mr', 'mrs', 'ms', 'mx', 'miss', 'dr', 'prof', 'sir', 'dame', 'madam', 'madame', 'herr', 'frau', 'mme', 'mlle', 'monsieur', 'sr', 'sra', 'srta', 'señor', 'señora', 'sig', 'signor', 'signora', 'lady', 'lord', 'uncle', 'aunt', 'auntie', 'grandma', 'grandpa', 'cousin']);
@@ -52,6 +58,11 @@ interface Tok {
   particle: boolean;
   caps: boolean;
   possessive: boolean;
+  /** Dictionary classes, looked up once per token. */
+  first: boolean;
+  last: boolean;
+  common: boolean;
+  place: boolean;
 }
 
 /**
@@ -112,13 +123,13 @@ export class NameDetector implements Detector {
     const others = (): Array<{ start: number; end: number }> => (spans ??= anchor());
     let anchored: boolean | undefined;
     const isAnchored = (): boolean => (anchored ??= others().length > 0 || personalContext(input.strictLower));
-    for (const m of matchAll(runPattern, text, MAX_RUNS)) {
+    for (const m of runs(text)) {
       if (m.start > 0 && isWordChar(text.charCodeAt(m.start - 1))) continue;
       // Part of an e-mail address, a URL or a file name, not a name in prose.
       const next = text[m.end];
       const prev = text[m.start - 1];
       if (next === '@' || prev === '@' || prev === '/' || prev === '.' || (next === '.' && isWordChar(text.charCodeAt(m.end + 1)))) continue;
-      const toks = tokenize(text, m.start, m.end);
+      const toks = tokenize(text, m.start, m.end, dict);
       for (const seg of segments(toks, dict)) {
         const { score, strong } = scoreSegment(text, toks, seg, dict);
         if (score < Math.min(this.#minScore, ANCHORED_MIN_SCORE)) continue;
@@ -143,6 +154,34 @@ function personalContext(lower: string): boolean {
   return false;
 }
 
+/**
+ * Every run of capitalised tokens, as view offsets. One RE2 `match` call per window returns all
+ * match strings (an `exec` per match costs ~10 µs in node-re2, a 4 KB prompt has ~100 runs); each
+ * is then located with `indexOf` from the previous end — exact, because the pattern has no
+ * anchors or look-around, so the first occurrence at or after that point is the next match.
+ * Windows end at a line break or blank so a name is not cut in two.
+ */
+function* runs(text: string): Generator<{ start: number; end: number }> {
+  let from = 0;
+  while (from < text.length) {
+    let to = Math.min(text.length, from + WINDOW);
+    if (to < text.length) {
+      const cut = Math.max(text.lastIndexOf('\n', to), text.lastIndexOf(' ', to));
+      if (cut > from + WINDOW / 2) to = cut;
+    }
+    const chunk = to === text.length && from === 0 ? text : text.slice(from, to);
+    const found = (runPattern as unknown as { match(s: string): string[] | null }).match(chunk);
+    let pos = 0;
+    for (const m of found ?? []) {
+      const at = chunk.indexOf(m, pos);
+      if (at < 0) break;
+      pos = at + m.length;
+      yield { start: from + at, end: from + pos };
+    }
+    from = to;
+  }
+}
+
 function round(x: number): number {
   return Math.round(Math.min(1, x) * 100) / 100;
 }
@@ -159,7 +198,7 @@ function isBlank(c: number): boolean {
 }
 
 /** Split a run (known to be tokens separated by blanks) into tokens. */
-function tokenize(text: string, start: number, end: number): Tok[] {
+function tokenize(text: string, start: number, end: number, d: NameDictionary): Tok[] {
   const toks: Tok[] = [];
   let i = start;
   while (i < end) {
@@ -175,10 +214,13 @@ function tokenize(text: string, start: number, end: number): Tok[] {
     const initial = (raw.length === 2 && raw[1] === '.') || (raw.length === 1 && raw !== 'I');
     const lower = raw.toLowerCase();
     const first = raw[0]!;
+    const key = initial ? lower[0]! : lower;
+    const common = d.common.has(key);
     toks.push({
-      start: s, end: e, key: initial ? lower[0]! : lower, initial, possessive,
+      start: s, end: e, key, initial, possessive,
       particle: first === lower[0] && !initial,
       caps: raw.length > 1 && !initial && raw === raw.toUpperCase(),
+      first: d.first.has(key), last: d.last.has(key) || (!common && surnameShaped(key)), common, place: d.places.has(key),
     });
   }
   return toks;
@@ -191,8 +233,8 @@ function nameable(t: Tok, d: NameDictionary): boolean {
   // Contractions of everyday words ("I'm", "Don't", "You'll") are no names; O'Brien is.
   const apo = Math.max(t.key.indexOf("'"), t.key.indexOf('’'));
   if (apo > 0 && d.common.has(t.key.slice(0, apo))) return false;
-  if (d.first.has(t.key) || d.last.has(t.key)) return true;
-  return t.key.length > 1 && !d.common.has(t.key) && !d.places.has(t.key);
+  if (t.first || d.last.has(t.key)) return true;
+  return t.key.length > 1 && !t.common && !t.place;
 }
 
 /**
@@ -205,7 +247,7 @@ function segments(toks: Tok[], d: NameDictionary): Array<[number, number]> {
   while (i < toks.length) {
     if (!nameable(toks[i]!, d)) { i++; continue; }
     let j = i;
-    while (j + 1 < toks.length && nameable(toks[j + 1]!, d) && !toks[j]!.possessive) j++;
+    while (j + 1 < toks.length && j + 1 - i < MAX_NAME_TOKENS && nameable(toks[j + 1]!, d) && !toks[j]!.possessive) j++;
     let a = i;
     let b = j;
     while (a <= b && toks[a]!.particle) a++;
@@ -282,9 +324,17 @@ const PLACE_PREPOSITIONS = new Set(['in', 'at', 'near', 'from', 'of', 'into', 't
 /** Articles: "the Princess Royal", "a Jensen novel" name a thing or a role more often than a person. */
 const ARTICLES = new Set(['the', 'a', 'an', 'this', 'that', 'our', 'their', 'his', 'her', 'its']);
 
+/** A word none of the dictionary classes know. */
+function unknown(t: Tok): boolean {
+  return !t.first && !t.last && !t.common && !t.place;
+}
+
+const ENDINGS = new Set(SURNAME_ENDINGS);
+const ENDING_MAX = Math.max(...SURNAME_ENDINGS.map((e) => e.length));
+
 function surnameShaped(key: string): boolean {
   if (key.length < 5) return false;
-  for (const e of SURNAME_ENDINGS) if (key.endsWith(e)) return true;
+  for (let n = 2; n <= ENDING_MAX && n < key.length; n++) if (ENDINGS.has(key.slice(-n))) return true;
   return false;
 }
 
@@ -299,43 +349,40 @@ function digitNear(text: string, pos: number, dir: -1 | 1): boolean {
 function scoreSegment(text: string, toks: Tok[], [a, b]: [number, number], d: NameDictionary): { score: number; strong: boolean } {
   const words = toks.slice(a, b + 1).filter((t) => !t.particle && !t.initial);
   const hasInitial = toks.slice(a, b + 1).some((t) => t.initial);
-  const isFirst = (t: Tok): boolean => d.first.has(t.key);
-  const isLast = (t: Tok): boolean => d.last.has(t.key) || (!d.common.has(t.key) && surnameShaped(t.key));
-  const common = (t: Tok): boolean => d.common.has(t.key);
-  const place = (t: Tok): boolean => d.places.has(t.key);
-  const unknown = (t: Tok): boolean => !isFirst(t) && !isLast(t) && !common(t) && !place(t);
   const head = words[0]!;
   const tail = words[words.length - 1]!;
   // A run's leading tokens may be ordinary words ("Producer Vilhjálmur"): context is what precedes the segment.
   const before = wordBefore(text, toks[a]!.start);
   const after = wordAfter(text, toks[b]!.end);
   // "1317 Kimberly Way", "Jana Nerudy 894", "Pinto Hill", "Miller Ltd": streets, places, companies.
-  if (d.suffixes.has(after) || (words.length >= 2 && d.suffixes.has(tail.key) && !isFirst(tail))) return { score: 0, strong: false };
+  // A surname particle makes the tail a family name ("van Dijk", although "dijk" also ends Dutch street names).
+  const particle = toks.slice(a, b + 1).some((t) => t.particle);
+  if (d.suffixes.has(after) || (words.length >= 2 && d.suffixes.has(tail.key) && !tail.first && !particle)) return { score: 0, strong: false };
   // "Hong Kong", "North America", "Buenos Aires": a place as a whole.
   if (words.length >= 2 && d.places.has(text.slice(toks[a]!.start, toks[b]!.end).toLowerCase())) return { score: 0, strong: false };
   let s: number;
   if (words.length >= 2) {
-    const weakHead = common(head) || place(head);
-    const weakTail = common(tail) || place(tail);
-    if (isFirst(head) && (isLast(tail) || isFirst(tail))) s = weakHead && weakTail ? 0.45 : weakHead || weakTail ? 0.7 : 0.85;
-    else if (isFirst(head) && unknown(tail)) s = weakHead ? 0.45 : 0.75;
-    else if (unknown(head) && isLast(tail) && !weakTail) s = 0.65;
-    else if (isLast(head) && isLast(tail)) s = 0.55;
+    const weakHead = head.common || head.place;
+    const weakTail = tail.common || tail.place;
+    if (head.first && (tail.last || tail.first)) s = weakHead && weakTail ? 0.45 : weakHead || weakTail ? 0.7 : 0.85;
+    else if (head.first && unknown(tail)) s = weakHead ? 0.45 : 0.75;
+    else if (unknown(head) && tail.last && !weakTail) s = 0.65;
+    else if (head.last && tail.last) s = 0.55;
     else if (unknown(head) && unknown(tail)) s = 0.35;
     else s = 0.2;
     if (hasInitial) s += 0.1;
     if (PLACE_PREPOSITIONS.has(before.word) && before.word !== 'to' && before.word !== 'from') s -= 0.1;
   } else {
     const t = head;
-    if (isFirst(t)) s = common(t) ? 0.15 : place(t) ? 0.2 : 0.45;
-    else if (isLast(t)) s = common(t) ? 0.1 : place(t) ? 0.2 : 0.3;
-    else s = common(t) || place(t) ? 0 : 0.15;
+    if (t.first) s = t.common ? 0.15 : t.place ? 0.2 : 0.45;
+    else if (t.last) s = t.common ? 0.1 : t.place ? 0.2 : 0.3;
+    else s = t.common || t.place ? 0 : 0.15;
     if (hasInitial) s += 0.2;
     // Capitalisation at the start of a sentence says nothing about the word.
     if (before.sentenceStart) s -= 0.1;
-    if (PLACE_PREPOSITIONS.has(before.word) && (place(t) || before.word !== 'to')) s -= 0.2;
+    if (PLACE_PREPOSITIONS.has(before.word) && (t.place || before.word !== 'to')) s -= 0.2;
     // A speaker label in a dialogue or chat log: "Amy: Remember me?"
-    if (before.sentenceStart && after === ':' && !common(t)) s += 0.15;
+    if (before.sentenceStart && after === ':' && !t.common) s += 0.15;
   }
   if (digitNear(text, toks[a]!.start, -1) || digitNear(text, toks[b]!.end, 1)) s -= 0.4;
   // A title, a field label or a salutation ("Dear Ana,") puts the name in a personal context.

@@ -106,7 +106,12 @@ type FakerLocale = Record<string, Record<string, unknown> | undefined>;
 /** Pull the raw lists out of every faker locale. */
 export function fakerLists(): Required<NameLists> {
   // createRequire: the CommonJS build loads synchronously, so the first scan need not be async.
-  const { allLocales } = createRequire(import.meta.url)('@faker-js/faker') as { allLocales: Record<string, FakerLocale> };
+  const req = createRequire(import.meta.url);
+  const { allLocales } = req('@faker-js/faker') as { allLocales: Record<string, FakerLocale> };
+  // Nothing else uses faker at run time: drop its modules from the require cache once the lists
+  // are copied, so its ~10 MB of locale data can be collected (docs/detectors.md, "Person names").
+  const root = req.resolve('@faker-js/faker').split('@faker-js')[0] + '@faker-js';
+  for (const key of Object.keys(req.cache)) if (key.startsWith(root)) delete req.cache[key];
   const first: string[] = [];
   const last: string[] = [];
   const common: string[] = [];

@@ -175,7 +175,7 @@ export function compilePolicy(
   const d = doc.detectors;
   const engineOptions: EngineOptions = {
     promptInjection: { enabled: d.promptInjection.enabled, threshold: d.promptInjection.threshold },
-    pii: { enabled: d.pii.enabled, entities: [...d.pii.entities], nlp: d.pii.nlp },
+    pii: { enabled: d.pii.enabled, entities: [...d.pii.entities], nlp: d.pii.nlp, names: d.pii.names },
     secrets: { enabled: d.secrets.enabled },
     customRules: d.customRules.map((r) => ({
       id: r.id, kind: r.kind, pattern: r.pattern, action: r.action, severity: r.severity,

@@ -98,7 +98,14 @@ export interface DetectorsConfig {
     /** Also scan the operator's system messages (trusted by default). */
     scanSystem: boolean;
   };
-  pii: { enabled: boolean; entities: string[]; /** Offline NLP names/places/orgs. */ nlp: boolean };
+  pii: {
+    enabled: boolean;
+    entities: string[];
+    /** Offline NLP names/places/orgs. */
+    nlp: boolean;
+    /** PERSON reporting: `anchored` only beside other personal data or in a personal context; `all` wherever a name scores high enough. */
+    names: 'anchored' | 'all';
+  };
   secrets: { enabled: boolean };
   canary: { enabled: boolean };
   customRules: CustomRuleConfig[];
