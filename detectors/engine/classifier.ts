@@ -1,12 +1,14 @@
 /**
- * The learned prompt-injection classifier: logistic regression over hashed character 3–5-grams
- * and word 1–2-grams of the folded view, Platt-calibrated. Features are hashed into 2^bits
- * buckets; a text's vector is the presence of each bucket, L2-normalised. Long texts are scored
- * per window (1024 chars, stride 512; the best window counts), so an injection buried in a
- * 100 KB page is not diluted away; features are extracted once and each window costs its length.
- * Training lives in `eval/train.ts` and uses `forEachFeature` from here, so both agree exactly.
+ * The learned prompt-injection classifier: logistic regression over hashed features of the folded
+ * view (the shipped model: character 3- and 5-grams and word 1–2-grams in 2^17 buckets; the kinds are a model
+ * field, see `FeatureSpec`), Platt-calibrated. A text's vector is the presence of each bucket,
+ * L2-normalised. Long texts are scored per window (1024 chars, stride 512; the best window
+ * counts), so an injection buried in a 100 KB page is not diluted away; features are extracted
+ * once and each window costs its length.
+ * Training lives in `eval/train.ts` and uses `featureVector` from here, so both agree exactly.
  */
 import { readFileSync, existsSync } from 'node:fs';
+import { Utf16Scratch } from './utf16-units.js';
 
 /** The shipped model file (`detectors/packs/prompt-injection/classifier.json`). */
 export interface ClassifierModel {
@@ -27,6 +29,8 @@ export interface ClassifierModel {
    * otherwise carries as much weight as a paragraph, and one or two unlucky buckets decided.
    */
   minFeatures?: number;
+  /** Features read (absent: the first format, `LEGACY_FEATURES`). */
+  features?: FeatureSpec;
   /** Provenance written by the trainer (seed, split, metrics). */
   meta?: Record<string, unknown>;
 }
@@ -37,40 +41,92 @@ export const CLASSIFIER_MAX_CHARS = 128 * 1024;
 const P1 = 0x01000193;
 const SEED = 0x811c9dc5;
 
-function isWordUnit(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 0xc0 && c !== 0xd7 && c !== 0xf7 && !(c >= 0x2000 && c <= 0x2bff) && !(c >= 0x3000 && c <= 0x303f) && !(c >= 0xff00 && c <= 0xff0f));
-}
-
 /** Features of a text: bucket of each feature and the position of its last character. */
 export interface Features { buckets: Int32Array; positions: Int32Array; n: number; /** Features [0, ngrams) are char n-grams, the rest words; each part is in position order. */ ngrams: number }
 
 /**
- * Every feature of `t` (already folded: lower case, collapsed whitespace): character 3-, 4-,
- * 5-grams and word 1-, 2-grams, hashed into 2^bits buckets. One tight loop with no callbacks:
- * this runs over every scanned byte.
+ * Which features a model reads: character n-grams of the listed lengths (3, 4, 5) and, when
+ * `words`, word unigrams and bigrams. Models without `features` are the first format: 3-, 4-,
+ * 5-grams and words, of which only the first ~8 words were kept (a buffer cap), kept as is so
+ * such a file still scores as it was calibrated.
  */
-export function extractFeatures(t: string, bits: number, scratch?: Features): Features {
+export interface FeatureSpec { grams: number[]; words: boolean }
+/** The first model format's features. */
+export const LEGACY_FEATURES: FeatureSpec = { grams: [3, 4, 5], words: true };
+
+/** 1 for the units that make up words (ASCII letters and digits, most non-ASCII letters), per BMP unit. */
+const WORD_UNIT = new Uint8Array(65536);
+for (let c = 0; c < 65536; c++) {
+  WORD_UNIT[c] = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 0xc0 && c !== 0xd7 && c !== 0xf7 && !(c >= 0x2000 && c <= 0x2bff) && !(c >= 0x3000 && c <= 0x303f) && !(c >= 0xff00 && c <= 0xff0f)) ? 1 : 0;
+}
+
+/** The text's units for the extraction loop (typed reads are several times faster than charCodeAt). */
+const unitScratch = new Utf16Scratch();
+
+/** Number of character n-grams of the spec in a text of n units. */
+function gramCount(n: number, spec: FeatureSpec): number {
+  let k = 0;
+  for (const g of spec.grams) k += Math.max(0, n - g + 1);
+  return k;
+}
+
+/**
+ * Every feature of `t` (already folded: lower case, collapsed whitespace): the character n-grams
+ * and words `spec` asks for, hashed into 2^bits buckets. One pass with no callbacks and one table
+ * read per unit for words: this runs over every scanned byte.
+ */
+export function extractFeatures(t: string, bits: number, scratch?: Features, spec: FeatureSpec = LEGACY_FEATURES): Features {
   const mask = (1 << bits) - 1;
   const n = t.length;
-  const cap = 3 * n + 8;
+  const g3 = spec.grams.includes(3), g4 = spec.grams.includes(4), g5 = spec.grams.includes(5);
+  const words = spec.words;
+  const cap = featureCap(n, spec);
   // The runtime passes its own scratch buffers (grown, never shrunk) so a scan allocates nothing here.
   const reuse = scratch !== undefined && scratch.buckets.length >= cap;
   const buckets = reuse ? scratch.buckets : new Int32Array(cap);
   const positions = reuse ? scratch.positions : new Int32Array(cap);
+  // Word features are written from w0 on while the n-grams fill [0, ngrams), then moved down
+  // behind them. The legacy format kept words only while all features fitted 3n + 8 slots.
+  const w0 = spec.grams.length * n + 8;
+  const wordRoom = spec === LEGACY_FEATURES ? 3 * n + 8 - gramCount(n, spec) : cap;
+  let w = w0;
+  let wh = 0;
+  let inWord = false;
+  let full = false;
+  let prev = 0;
+  let hasPrev = false;
+  const wt = WORD_UNIT;
+  const u = unitScratch.of(t);
   let m = 0;
   let c0 = 0, c1 = 0, c2 = 0, c3 = 0; // previous four units
-  for (let i = 0; i < n; i++) {
-    const c = t.charCodeAt(i);
-    if (i >= 2) {
+  for (let i = 0; i <= n; i++) {
+    // One step past the end (c = 0, not a word unit) closes the last word.
+    const c = i < n ? u[i]! : 0;
+    if (words) {
+      if (wt[c] === 1 && i < n) {
+        if (!inWord) { wh = 0x9e3779b9; inWord = true; }
+        wh = Math.imul(wh ^ c, P1);
+      } else if (inWord) {
+        inWord = false;
+        // Word unigram and bigram (with the previous word), both at the word's last unit.
+        if (!full && w - w0 + 2 <= wordRoom) {
+          buckets[w] = (wh ^ (wh >>> 16) ^ 0x1b873593) & mask; positions[w++] = i - 1;
+          if (hasPrev) { const b = Math.imul(prev ^ 0x85ebca6b, P1) ^ wh; buckets[w] = (b ^ (b >>> 14)) & mask; positions[w++] = i - 1; }
+        } else full = true;
+        prev = wh;
+        hasPrev = true;
+      }
+    }
+    if (i >= 2 && i < n) {
       // Hashed right to left so each longer gram extends the shorter one.
       let h = Math.imul(SEED ^ c, P1);
       h = Math.imul(h ^ c0, P1);
       h = Math.imul(h ^ c1, P1);
-      buckets[m] = (h ^ (h >>> 15)) & mask; positions[m++] = i;
+      if (g3) { buckets[m] = (h ^ (h >>> 15)) & mask; positions[m++] = i; }
       if (i >= 3) {
         h = Math.imul(h ^ c2, P1);
-        buckets[m] = (h ^ (h >>> 13) ^ 0x5bd1e995) & mask; positions[m++] = i;
-        if (i >= 4) {
+        if (g4) { buckets[m] = (h ^ (h >>> 13) ^ 0x5bd1e995) & mask; positions[m++] = i; }
+        if (i >= 4 && g5) {
           h = Math.imul(h ^ c3, P1);
           buckets[m] = (h ^ (h >>> 11) ^ 0x27d4eb2f) & mask; positions[m++] = i;
         }
@@ -79,27 +135,22 @@ export function extractFeatures(t: string, bits: number, scratch?: Features): Fe
     c3 = c2; c2 = c1; c1 = c0; c0 = c;
   }
   const ngrams = m;
-  // Word unigrams and bigrams (at most one of each per word, so n + n/2 fits the buffer).
-  let prev = 0;
-  let hasPrev = false;
-  let i = 0;
-  while (i < n) {
-    while (i < n && !isWordUnit(t.charCodeAt(i))) i++;
-    if (i >= n) break;
-    let h = 0x9e3779b9;
-    while (i < n && isWordUnit(t.charCodeAt(i))) { h = Math.imul(h ^ t.charCodeAt(i), P1); i++; }
-    if (m + 2 > cap) break;
-    buckets[m] = (h ^ (h >>> 16) ^ 0x1b873593) & mask; positions[m++] = i - 1;
-    if (hasPrev) { const b = Math.imul(prev ^ 0x85ebca6b, P1) ^ h; buckets[m] = (b ^ (b >>> 14)) & mask; positions[m++] = i - 1; }
-    prev = h;
-    hasPrev = true;
+  if (w > w0) {
+    buckets.copyWithin(m, w0, w);
+    positions.copyWithin(m, w0, w);
+    m += w - w0;
   }
   return { buckets, positions, n: m, ngrams };
 }
 
+/** Slots `extractFeatures` uses for a text of n units: n-grams, then words from grams·n + 8 on (a word adds at most two and takes at least one unit plus a separator, bar the last). */
+export function featureCap(n: number, spec: FeatureSpec): number {
+  return spec.grams.length * n + 8 + (!spec.words ? 0 : spec === LEGACY_FEATURES ? 3 * n + 8 : n + 2);
+}
+
 /** Callback form of `extractFeatures` (training convenience). */
-export function forEachFeature(t: string, bits: number, emit: (bucket: number, pos: number) => void): void {
-  const f = extractFeatures(t, bits);
+export function forEachFeature(t: string, bits: number, emit: (bucket: number, pos: number) => void, spec: FeatureSpec = LEGACY_FEATURES): void {
+  const f = extractFeatures(t, bits, undefined, spec);
   for (let k = 0; k < f.n; k++) emit(f.buckets[k]!, f.positions[k]!);
 }
 
@@ -108,13 +159,18 @@ export function forEachFeature(t: string, bits: number, emit: (bucket: number, p
  * L2-normalised (1/sqrt(unique buckets)). Presence rather than counts keeps repetitive input
  * ("hello hello hello…", 10 MB of one letter) from saturating the score.
  */
-export function featureVector(t: string, bits: number): Map<number, number> {
-  const f = extractFeatures(t, bits);
+export function featureVector(t: string, bits: number, spec: FeatureSpec = LEGACY_FEATURES): Map<number, number> {
+  const f = extractFeatures(t, bits, undefined, spec);
   const v = new Map<number, number>();
   for (let k = 0; k < f.n; k++) v.set(f.buckets[k]!, 1);
   const norm = 1 / Math.sqrt(Math.max(1, v.size));
   for (const k of v.keys()) v.set(k, norm);
   return v;
+}
+
+/** The feature spec of a model file. */
+export function featuresOf(model: Pick<ClassifierModel, 'features'>): FeatureSpec {
+  return model.features ?? LEGACY_FEATURES;
 }
 
 /** Windows [start, end) used for a text of length n. */
@@ -142,7 +198,9 @@ export class InjectionClassifier {
   #stamp = 0;
   /** Reused feature buffers (scoring is synchronous, so one set per instance). */
   #scratch: Features = { buckets: new Int32Array(0), positions: new Int32Array(0), n: 0, ngrams: 0 };
+  readonly #spec: FeatureSpec;
   constructor(readonly model: ClassifierModel) {
+    this.#spec = featuresOf(model);
     const q = Buffer.from(model.weights, 'base64');
     this.#table = new Int32Array(1 << model.bits);
     for (let i = 0; i < q.length && i < this.#table.length; i++) this.#table[i] = ((q[i]! << 24) >> 24) << 16;
@@ -186,12 +244,12 @@ export class InjectionClassifier {
     }
     const n = t.length;
     if (n < 3) return { p: 0, start: 0, end: n, features: 0 };
-    const cap = 3 * n + 8;
+    const cap = featureCap(n, this.#spec);
     if (this.#scratch.buckets.length < cap) {
       const c = Math.max(cap, this.#scratch.buckets.length * 2);
       this.#scratch = { buckets: new Int32Array(c), positions: new Int32Array(c), n: 0, ngrams: 0 };
     }
-    const f = extractFeatures(t, this.model.bits, this.#scratch);
+    const f = extractFeatures(t, this.model.bits, this.#scratch, this.#spec);
     const tb = this.#table;
     const { buckets, positions } = f;
     const ng = f.ngrams;
