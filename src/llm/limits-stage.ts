@@ -54,6 +54,17 @@ export async function admitLimits(request: FastifyRequest, limiter: Limiter | un
   return { ok: true, ticket, headers: result.headers };
 }
 
+/**
+ * Give back what an admission reserved when a later stage refused the request before it was
+ * forwarded (the proxy starts admission before inspection). Releases only a reservation that
+ * was actually made: a denied admission reserved nothing. The request itself still counts
+ * against requests-per-second/minute, as any request that reached the firewall's limits does.
+ */
+export function abandonAdmission(admission: Promise<LimitsOutcome>): void {
+  // An admission error needs no answer here: the client already gets the other stage's refusal.
+  admission.then((o) => { if (o.ok) o.ticket?.release(); }, () => undefined);
+}
+
 function hasLimits(l: LimitsConfig | undefined): boolean {
   return !!l && (l.requestsPerSecond !== undefined || l.requestsPerMinute !== undefined || l.tokensPerMinute !== undefined || (l.budgets?.length ?? 0) > 0);
 }

@@ -4,13 +4,18 @@
  * relay (JSON or SSE, with the response-side stages). Each stage lives in its own file; this one
  * only sequences them and turns their outcomes into responses. The body is re-serialised only
  * when a stage changed it; otherwise the exact client bytes go upstream.
+ *
+ * The limits admission is started before inspection and awaited after it, so a shared store's
+ * round trip (Redis) runs while the detectors scan instead of after them. Outcomes keep the
+ * stage order: a request inspection refuses gets that refusal (what it reserved is released), a
+ * request the limits refuse never reaches the upstream.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { deny } from '../errors.js';
 import { sendDenial } from '../server/render.js';
 import { authorizeModel, authorizeRequestTools, TOOL_RULE } from './authorize.js';
 import { detectorsFor, inspectionApplies, inspectRequest, type InspectContext } from './inspect-stage.js';
-import { admitLimits, requestStreamUsage } from './limits-stage.js';
+import { abandonAdmission, admitLimits, requestStreamUsage } from './limits-stage.js';
 import { checkRequestShape } from './request-shape.js';
 import { relayJson } from './respond-json.js';
 import { relayStream } from './respond-stream.js';
@@ -51,11 +56,24 @@ export function llmHandler(route: LlmRoute) {
     if (problem || !up) return sendDenial(request, reply, deny('UPSTREAM_NOT_CONFIGURED', problem), { decision: 'error' });
     st.upstream = up.name;
 
+    // Counted now, on the body as authorized (tools stripped); inspection may still redact a few
+    // spans or plant a canary, which settlement to the upstream's usage corrects.
+    const admission = admitLimits(request, deps.limiter, route, body, body.model);
+
     let inspect: InspectContext | undefined;
     if (deps.engine && inspectionApplies(deps.engine, st.policy, agent)) {
       inspect = { engine: deps.engine, policy: st.policy, agent, state: st, vault: deps.engine.newVault() };
-      const r = inspectRequest(inspect, route, body);
-      if (r.denial) return sendDenial(request, reply, r.denial, { decision: 'block' });
+      let r: ReturnType<typeof inspectRequest>;
+      try {
+        r = inspectRequest(inspect, route, body);
+      } catch (err) {
+        abandonAdmission(admission); // a crashed detector must not leave the reservation held
+        throw err;
+      }
+      if (r.denial) {
+        abandonAdmission(admission);
+        return sendDenial(request, reply, r.denial, { decision: 'block' });
+      }
       changed ||= r.changed;
       // Response-side work exists only with a response detector, a planted canary, or vault
       // values to restore; otherwise the answer streams through unparsed.
@@ -71,7 +89,7 @@ export function llmHandler(route: LlmRoute) {
       changed ||= u.changed;
     }
 
-    const limits = await admitLimits(request, deps.limiter, route, body, body.model);
+    const limits = await admission;
     if (!limits.ok) return sendDenial(request, reply, limits.denial, { headers: limits.headers });
     const ticket = limits.ticket;
 

@@ -1,17 +1,21 @@
 /**
  * Limits end to end: two firewall instances (two `buildApp` apps on 127.0.0.1:0, each with its
- * own limiter and ioredis client) share one real redis-server (spawned for this file) in front of
+ * own limiter and ioredis client; a third with the detector engine for the blocked-prompt case) share one real redis-server (spawned for this file) in front of
  * the loopback upstream stub; the real `openai` SDK is the client. Covers exactness of a token
  * budget and of requests-per-minute under 200 concurrent requests split across both instances,
  * 429s with Retry-After and x-ratelimit-* headers, usage reconciliation for JSON and streamed
  * answers (the usage chunk the firewall asked for stays hidden), and release on upstream failure
- * and client abort. Everything is closed in teardown.
+ * and client abort, and a prompt the detectors block while its admission (started before
+ * inspection, so the Redis round trip overlaps the scan) is in flight: the reservation is
+ * released and the upstream never called. Everything is closed in teardown.
  */
 import OpenAI from 'openai';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
 import { createLimiter, type FirewallLimiter } from '../../../src/limits/index.js';
+import { createEngine } from '../../../detectors/engine/index.js';
+import { parsePolicy } from '../../../src/policy/index.js';
 import { startUpstreamStub, type UpstreamStub } from '../../helpers/upstream-stub.js';
 import { startFirewall, type TestFirewall } from '../../helpers/firewall.js';
 import { keysFor } from '../../helpers/policies.js';
@@ -19,7 +23,10 @@ import { redisTestsEnabled, startRedis, type RedisServer } from '../../helpers/r
 
 const BUDGET = 500;
 const RPM = 37;
-const keys = keysFor('budget', 'rpm', 'meter');
+const keys = keysFor('budget', 'rpm', 'meter', 'guarded');
+const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+/** A synthetic GitHub app token (the secrets pack blocks it in prompts by default). */
+const ghs = () => `ghs_${Array.from({ length: 36 }, (_, i) => ALNUM[(i * 7 + Date.now()) % ALNUM.length]).join('')}`;
 
 describe.skipIf(!redisTestsEnabled())('limits through two firewall instances sharing Redis (LLMFW_SKIP_REDIS_TESTS=1 skips)', () => {
   let redis: RedisServer;
@@ -49,11 +56,19 @@ agents:
     keys: ["${keys.meter.hash}"]
     models: ["gpt-4o-mini"]
     limits: { tokensPerMinute: 100000, defaultMaxOutputTokens: 300 }
+  guarded:
+    keys: ["${keys.guarded.hash}"]
+    models: ["gpt-4o-mini"]
+    limits: { requestsPerMinute: 1000, budgets: [ { window: day, tokens: 1000 } ] }
 `;
-    for (let i = 0; i < 2; i++) {
+    const env = { FW_TEST_UPSTREAM_KEY: 'sk-provider' };
+    // Instances 0 and 1 carry no detector engine (limits only); instance 2, on the same Redis,
+    // runs the real engine for the blocked-prompt case.
+    for (let i = 0; i < 3; i++) {
       const limiter = await createLimiter({ redisUrl: redis.url, store: { keyPrefix: 'llmfw:e2e:' }, metricsRegistry: new Registry() });
       limiters.push(limiter);
-      fws.push(await startFirewall({ policy, limiter, env: { FW_TEST_UPSTREAM_KEY: 'sk-provider' } }));
+      const engine = i === 2 ? createEngine(parsePolicy(policy, 'inline.yaml', { env }).engineOptions) : undefined;
+      fws.push(await startFirewall({ policy, limiter, engine, env }));
     }
   });
   afterAll(async () => {
@@ -146,6 +161,23 @@ agents:
     const usage = [];
     for await (const c of stream) if (c.usage) usage.push(c.usage);
     expect(usage).toEqual([expect.objectContaining({ prompt_tokens: 11, completion_tokens: 7 })]);
+  });
+
+  it('releases what a blocked prompt reserved (admission runs during inspection) and never calls the upstream', async () => {
+    const c = client(2, keys.guarded.key);
+    for (let i = 0; i < 3; i++) {
+      const err = await c.chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 600, messages: [{ role: 'user', content: `deploy with ${ghs()} please` }] })
+        .catch((e: InstanceType<typeof OpenAI.APIError>) => e);
+      expect(`${(err as InstanceType<typeof OpenAI.APIError>).status} ${(err as InstanceType<typeof OpenAI.APIError>).code}`).toBe('403 firewall_blocked');
+    }
+    expect(stub.requests).toHaveLength(0);
+    await waitFor(async () => (await usageOf('guarded', 'tokens/day')).reserved === 0);
+    expect((await usageOf('guarded', 'tokens/day')).used).toBe(0);
+    // Each blocked call reserved > 600 of the 1000-token budget: had one leaked, this would be refused.
+    stub.set({ usage: { input: 10, output: 5 } });
+    const ok = await client(1, keys.guarded.key).chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 600, messages: [{ role: 'user', content: 'hi' }] });
+    expect(ok.usage?.total_tokens).toBe(15);
+    expect(stub.requests).toHaveLength(1);
   });
 
   it('releases the whole reservation when the upstream fails', async () => {
