@@ -72,8 +72,8 @@ function gramCount(n: number, spec: FeatureSpec): number {
 
 /**
  * Every feature of `t` (already folded: lower case, collapsed whitespace): the character n-grams
- * and words `spec` asks for, hashed into 2^bits buckets. One pass with no callbacks and one table
- * read per unit for words: this runs over every scanned byte.
+ * and words `spec` asks for, hashed into 2^bits buckets. Tight loops over typed units with no
+ * callbacks, one table read per unit for words: this runs over every scanned byte.
  */
 export function extractFeatures(t: string, bits: number, scratch?: Features, spec: FeatureSpec = LEGACY_FEATURES): Features {
   const mask = (1 << bits) - 1;
@@ -85,39 +85,65 @@ export function extractFeatures(t: string, bits: number, scratch?: Features, spe
   const reuse = scratch !== undefined && scratch.buckets.length >= cap;
   const buckets = reuse ? scratch.buckets : new Int32Array(cap);
   const positions = reuse ? scratch.positions : new Int32Array(cap);
-  // Word features are written from w0 on while the n-grams fill [0, ngrams), then moved down
-  // behind them. The legacy format kept words only while all features fitted 3n + 8 slots.
-  const w0 = spec.grams.length * n + 8;
+  // The legacy format kept words only while all features fitted 3n + 8 slots.
   const wordRoom = spec === LEGACY_FEATURES ? 3 * n + 8 - gramCount(n, spec) : cap;
-  let w = w0;
-  let wh = 0;
-  let inWord = false;
-  let full = false;
-  let prev = 0;
-  let hasPrev = false;
   const wt = WORD_UNIT;
   const u = unitScratch.of(t);
+  let m = g3 && g5 && !g4 ? grams35(u, n, mask, buckets, positions) : gramsAny(u, n, mask, buckets, positions, g3, g4, g5);
+  const ngrams = m;
+  if (!words) return { buckets, positions, n: m, ngrams };
+  // Word unigrams and bigrams (at most one of each per word), both at the word's last unit.
+  let prev = 0;
+  let hasPrev = false;
+  let i = 0;
+  while (i < n) {
+    while (i < n && wt[u[i]!] === 0) i++;
+    if (i >= n) break;
+    let h = 0x9e3779b9;
+    while (i < n) {
+      const c = u[i]!;
+      if (wt[c] === 0) break;
+      h = Math.imul(h ^ c, P1);
+      i++;
+    }
+    if (m - ngrams + 2 > wordRoom) break;
+    buckets[m] = (h ^ (h >>> 16) ^ 0x1b873593) & mask; positions[m++] = i - 1;
+    if (hasPrev) { const b = Math.imul(prev ^ 0x85ebca6b, P1) ^ h; buckets[m] = (b ^ (b >>> 14)) & mask; positions[m++] = i - 1; }
+    prev = h;
+    hasPrev = true;
+  }
+  return { buckets, positions, n: m, ngrams };
+}
+
+/** Character 3- and 5-grams (the shipped model), a loop of their own: per-gram flags in the loop cost 2× (V8). */
+function grams35(u: Uint16Array, n: number, mask: number, buckets: Int32Array, positions: Int32Array): number {
   let m = 0;
-  let c0 = 0, c1 = 0, c2 = 0, c3 = 0; // previous four units
-  for (let i = 0; i <= n; i++) {
-    // One step past the end (c = 0, not a word unit) closes the last word.
-    const c = i < n ? u[i]! : 0;
-    if (words) {
-      if (wt[c] === 1 && i < n) {
-        if (!inWord) { wh = 0x9e3779b9; inWord = true; }
-        wh = Math.imul(wh ^ c, P1);
-      } else if (inWord) {
-        inWord = false;
-        // Word unigram and bigram (with the previous word), both at the word's last unit.
-        if (!full && w - w0 + 2 <= wordRoom) {
-          buckets[w] = (wh ^ (wh >>> 16) ^ 0x1b873593) & mask; positions[w++] = i - 1;
-          if (hasPrev) { const b = Math.imul(prev ^ 0x85ebca6b, P1) ^ wh; buckets[w] = (b ^ (b >>> 14)) & mask; positions[w++] = i - 1; }
-        } else full = true;
-        prev = wh;
-        hasPrev = true;
+  let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+  for (let i = 0; i < n; i++) {
+    const c = u[i]!;
+    if (i >= 2) {
+      let h = Math.imul(SEED ^ c, P1);
+      h = Math.imul(h ^ c0, P1);
+      h = Math.imul(h ^ c1, P1);
+      buckets[m] = (h ^ (h >>> 15)) & mask; positions[m++] = i;
+      if (i >= 4) {
+        h = Math.imul(h ^ c2, P1);
+        h = Math.imul(h ^ c3, P1);
+        buckets[m] = (h ^ (h >>> 11) ^ 0x27d4eb2f) & mask; positions[m++] = i;
       }
     }
-    if (i >= 2 && i < n) {
+    c3 = c2; c2 = c1; c1 = c0; c0 = c;
+  }
+  return m;
+}
+
+/** Any subset of 3-, 4-, 5-grams (other models). */
+function gramsAny(u: Uint16Array, n: number, mask: number, buckets: Int32Array, positions: Int32Array, g3: boolean, g4: boolean, g5: boolean): number {
+  let m = 0;
+  let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+  for (let i = 0; i < n; i++) {
+    const c = u[i]!;
+    if (i >= 2) {
       // Hashed right to left so each longer gram extends the shorter one.
       let h = Math.imul(SEED ^ c, P1);
       h = Math.imul(h ^ c0, P1);
@@ -134,18 +160,12 @@ export function extractFeatures(t: string, bits: number, scratch?: Features, spe
     }
     c3 = c2; c2 = c1; c1 = c0; c0 = c;
   }
-  const ngrams = m;
-  if (w > w0) {
-    buckets.copyWithin(m, w0, w);
-    positions.copyWithin(m, w0, w);
-    m += w - w0;
-  }
-  return { buckets, positions, n: m, ngrams };
+  return m;
 }
 
-/** Slots `extractFeatures` uses for a text of n units: n-grams, then words from grams·n + 8 on (a word adds at most two and takes at least one unit plus a separator, bar the last). */
+/** Slots `extractFeatures` may fill for a text of n units: n-grams, then words (a word adds at most two and takes at least one unit plus a separator, bar the last). */
 export function featureCap(n: number, spec: FeatureSpec): number {
-  return spec.grams.length * n + 8 + (!spec.words ? 0 : spec === LEGACY_FEATURES ? 3 * n + 8 : n + 2);
+  return spec.grams.length * n + 8 + (spec.words ? n + 2 : 0);
 }
 
 /** Callback form of `extractFeatures` (training convenience). */
