@@ -505,8 +505,8 @@ export function basicAuthBase64(v: string): boolean {
 /** Characters that make a URL password a template (`${PASS}`, `{{pass}}`, `<pw>`, `$(DB_PASS)`); `%6D` is percent-encoding, kept. */
 const TEMPLATE_CHARS = '${}<>()';
 
-/** Default account names used as passwords in docs and compose files (`postgres:postgres@`, `guest:guest@`). */
-const DEFAULT_PASSWORDS = new Set(['postgres', 'mysql', 'mongodb', 'mongo', 'mariadb', 'redis', 'root', 'admin', 'guest', 'user', 'test', 'rabbitmq', 'oracle', 'pwd', 'pass123']);
+/** Default account names used as passwords in docs and compose files (`postgres:postgres@`, `guest:guest@`, Oracle's `scott/tiger`). */
+const DEFAULT_PASSWORDS = new Set(['postgres', 'mysql', 'mongodb', 'mongo', 'mariadb', 'redis', 'root', 'admin', 'guest', 'user', 'test', 'rabbitmq', 'oracle', 'pwd', 'pass123', 'tiger']);
 
 /**
  * The password of URL userinfo (RFC 3986 `user:password@host`). A credential unless it is a
