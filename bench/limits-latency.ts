@@ -28,6 +28,7 @@
  *   BENCH_RATE=1000 BENCH_SECONDS=3 BENCH_ROUNDS=3 npm run bench:limits
  *   BENCH_DIRECT=0 …   # skip the direct part;  BENCH_PROXY=0 …   # only the direct part
  *   BENCH_COMPARE=/path/to/other/checkout …   # also its Redis limiter ("redis (compare)"), interleaved
+ *   BENCH_DETECTORS=1 …   # default detectors on in every firewall (admission overlaps inspection)
  *   BENCH_BODY=fresh|multiturn …   # what the proxy phases send (bench/limits-bodies.ts); default
  *                                  # `repeat`, one 4 KB body, where the 0.5 ms target is judged
  *
@@ -63,6 +64,8 @@ const CONNECTIONS = 32;
 /** Another checkout (e.g. the previous commit) whose Redis limiter runs alongside, for before/after in one run. */
 const COMPARE = process.env.BENCH_COMPARE;
 const BODY_MODE = (process.env.BENCH_BODY ?? 'repeat') as BodyMode;
+/** Run the firewalls with the default detectors on (the limits admission then overlaps inspection). */
+const DETECTORS = process.env.BENCH_DETECTORS === '1';
 if (!['repeat', 'fresh', 'multiturn'].includes(BODY_MODE)) throw new Error(`BENCH_BODY must be repeat, fresh or multiturn, not ${BODY_MODE}`);
 /** Every proxy phase gets its own body seed, so no firewall has counted its texts before. */
 let seedCounter = 1;
@@ -103,7 +106,9 @@ if (process.argv.includes('--fw')) {
       },
     });
   }
-  const app = await buildApp({ policy: holder, logger, limiter });
+  // The detector engine with BENCH_DETECTORS=1 (the policy then enables the default detectors), as serve builds it.
+  const engine = DETECTORS ? (await import('../detectors/engine/index.js')).createEngine(holder.current().engineOptions) : undefined;
+  const app = await buildApp({ policy: holder, logger, limiter, engine });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   process.stderr.write(`listening on ${url} \n`);
   await new Promise(() => undefined);
@@ -397,7 +402,7 @@ try {
 server: { host: 127.0.0.1, port: 0 }
 upstreams: { openai: { baseUrl: "${stubUrl}", apiKeyEnv: FW_BENCH_UPSTREAM_KEY } }
 store: { keyPrefix: "${prefix}" }
-detectors: { promptInjection: { enabled: false }, pii: { enabled: false }, secrets: { enabled: false } }
+${DETECTORS ? 'detectors: {}' : 'detectors: { promptInjection: { enabled: false }, pii: { enabled: false }, secrets: { enabled: false } }'}
 audit: { destination: "${join(dir, 'audit.log')}", level: warn }
 pricing: { gpt-4o-mini: { input: 0.15, cachedInput: 0.075, output: 0.6 } }
 agents:
@@ -486,7 +491,7 @@ agents:
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   const out = join(ROOT, 'bench/results', `limits-latency-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, loadAverage: la,
-    compare: COMPARE, bodyMode: BODY_MODE, rate: RATE, seconds: SECONDS, requests: REQUESTS, rounds: ROUNDS, connections: CONNECTIONS, requestBytes: PROXY_BODY.length,
+    compare: COMPARE, bodyMode: BODY_MODE, detectors: DETECTORS, rate: RATE, seconds: SECONDS, requests: REQUESTS, rounds: ROUNDS, connections: CONNECTIONS, requestBytes: PROXY_BODY.length,
     direct: d, proxy: summary, raw: rounds }, null, 2));
   console.log(`results: ${out} (load average at the end: ${la.map((x) => x.toFixed(1)).join(' ')})`);
 } finally {
