@@ -40,7 +40,7 @@ const RUN = `(?:${INITIAL}|${UPPER_TOKEN})(?:[ \\t]+(?:${PARTICLE}[ \\t]+)*(?:${
 /** Titles that make the next capitalised word a name. */
 const HONORIFICS = new Set(['mr', 'mrs', 'ms', 'mx', 'miss', 'dr', 'prof', 'sir', 'dame', 'madam', 'madame', 'herr', 'frau', 'mme', 'mlle', 'monsieur', 'sr', 'sra', 'srta', 'señor', 'señora', 'sig', 'signor', 'signora', 'lady', 'lord', 'uncle', 'aunt', 'auntie', 'grandma', 'grandpa', 'cousin']);
 /** Words before a name in a greeting or address. */
-const GREETINGS = new Set(['hi', 'hello', 'hey', 'dear', 'dearest', 'thanks', 'bye', 'hallo', 'hola', 'ciao', 'bonjour', 'liebe', 'lieber', 'querido', 'querida', 'caro', 'cara', 'beste']);
+const GREETINGS = new Set(['hi', 'hello', 'hey', 'dear', 'dearest', 'thanks', 'bye', 'hallo', 'hola', 'ciao', 'bonjour', 'liebe', 'lieber', 'querido', 'querida', 'caro', 'cara', 'beste', 'geehrte', 'geehrter', 'estimado', 'estimada', 'gentile', 'cher', 'chère']);
 /** Words that often come right before a person (speech, relations, authorship). */
 const BEFORE_PERSON = new Set(['said', 'says', 'asked', 'asks', 'told', 'tells', 'named', 'called', 'call', 'met', 'meet', 'ask', 'tell', 'email', 'emailed', 'contact', 'contacted', 'thank', 'wrote', 'by', 'with', 'to', 'and', 'is', 'was', 'about', 'for', 'whom', 'friend', 'wife', 'husband', 'son', 'daughter', 'brother', 'sister', 'mother', 'father', 'mom', 'dad', 'boss', 'manager', 'colleague', 'kid', 'child', 'producer', 'director', 'starring', 'actor', 'actress', 'singer', 'author', 'patient', 'client', 'customer', 'employee', 'agent', 'nurse', 'doctor', 'teacher', 'student', 'under', 'officer', 'judge', 'vs', 'versus']);
 /** Words that often come right after a person. */
@@ -215,12 +215,22 @@ function tokenize(text: string, start: number, end: number, d: NameDictionary): 
     const lower = raw.toLowerCase();
     const first = raw[0]!;
     const key = initial ? lower[0]! : lower;
-    const common = d.common.has(key);
+    const common = d.common.has(key) || HONORIFICS.has(key);
+    let isFirst = d.first.has(key);
+    let isLast = d.last.has(key) || (!common && surnameShaped(key));
+    // Double names: "Anna-Lena" is a given name if its first part is, "Schröder-Wagner" a family name if a part is.
+    const dash = key.indexOf('-');
+    if (dash > 0 && !isFirst && !isLast) {
+      const a = key.slice(0, dash);
+      const b = key.slice(dash + 1);
+      isFirst = d.first.has(a);
+      isLast = !isFirst && (d.last.has(a) || d.last.has(b) || surnameShaped(b));
+    }
     toks.push({
       start: s, end: e, key, initial, possessive,
       particle: first === lower[0] && !initial,
       caps: raw.length > 1 && !initial && raw === raw.toUpperCase(),
-      first: d.first.has(key), last: d.last.has(key) || (!common && surnameShaped(key)), common, place: d.places.has(key),
+      first: isFirst, last: isLast, common, place: d.places.has(key),
     });
   }
   return toks;
@@ -233,6 +243,8 @@ function nameable(t: Tok, d: NameDictionary): boolean {
   // Contractions of everyday words ("I'm", "Don't", "You'll") are no names; O'Brien is.
   const apo = Math.max(t.key.indexOf("'"), t.key.indexOf('’'));
   if (apo > 0 && d.common.has(t.key.slice(0, apo))) return false;
+  // A title is context for the name after it, not part of it ("Frau Müller" → "Müller").
+  if (HONORIFICS.has(t.key)) return false;
   if (t.first || d.last.has(t.key)) return true;
   return t.key.length > 1 && !t.common && !t.place;
 }
@@ -289,7 +301,7 @@ function wordBefore(text: string, pos: number): { word: string; sentenceStart: b
       let k = i - 1;
       while (k >= 0 && isWordChar(text.charCodeAt(k))) k--;
       const w = text.slice(k + 1, i).toLowerCase();
-      if (HONORIFICS.has(w)) return { word: w, sentenceStart: false, label: false };
+      if (HONORIFICS.has(w)) return { word: w, sentenceStart: false, label: GREETINGS.has(wordBefore(text, k + 1).word) };
     }
     return { word: '', sentenceStart: true, label: false };
   }
@@ -303,6 +315,8 @@ function wordBefore(text: string, pos: number): { word: string; sentenceStart: b
     const w2 = wordEndingAt(text, k + 1);
     label = (word === 'is' && w2 === 'name') || (word === 'called' && w2 === 'am');
   }
+  // "Sehr geehrte Frau Müller", "Dear Mr Smith": a salutation before the title.
+  if (HONORIFICS.has(word)) label = GREETINGS.has(wordBefore(text, i + 1 - word.length).word);
   return { word, sentenceStart: false, label };
 }
 
@@ -388,7 +402,8 @@ function scoreSegment(text: string, toks: Tok[], [a, b]: [number, number], d: Na
   // A title, a field label or a salutation ("Dear Ana,") puts the name in a personal context.
   let strong = false;
   // Titles are not enough on their own: news and plot summaries are full of "Mr. Smith".
-  if (HONORIFICS.has(before.word)) s += 0.45;
+  // ...but a salutation with a title ("Dear Ms. Schröder,") is a letter to that person.
+  if (HONORIFICS.has(before.word)) { s += 0.45; strong = before.label; }
   else if (before.label) { s += 0.45; strong = true; }
   else if (GREETINGS.has(before.word)) { s += 0.3; strong = before.word !== 'thanks' && before.word !== 'bye' && (after === ',' || after === '!' || after === ':'); }
   else if (ARTICLES.has(before.word)) s -= 0.3;

@@ -117,3 +117,14 @@ describe('injected dictionary', () => {
     expect(spans('We flew to Lisbon on Friday.')).toEqual([]);
   });
 });
+
+describe('titles and salutations', () => {
+  it('keeps the title out of the span and treats a salutation with a title as a letter to that person', () => {
+    expect(people(anchored, 'Dear Ms. Anna-Lena Schröder-Wagner,\nthank you.')).toEqual(['Anna-Lena Schröder-Wagner']);
+    expect(people(anchored, 'Sehr geehrte Frau Müller,\nvielen Dank.')).toEqual(['Müller']);
+  });
+
+  it('finds names in Cyrillic next to a phone number', () => {
+    expect(people(anchored, 'Меня зовут Иван Петров, телефон +7 912 345 67 89')).toEqual(['Иван Петров']);
+  });
+});
