@@ -76,7 +76,7 @@ interface Tok {
 export type NameMode = 'anchored' | 'all';
 
 /** Lower-case phrases that make a text about someone's personal records. */
-const PERSONAL_CONTEXT = ['my name', 'maiden name', 'my full name', 'my last name', 'my first name', 'my surname', 'my account', 'my card', 'my address', 'my phone', 'my email', 'my e-mail', 'my passport', 'my date of birth', 'beneficiary', 'account holder', 'cardholder'];
+const PERSONAL_CONTEXT = ['my name', 'maiden name', 'my full name', 'my last name', 'my first name', 'my surname', 'my account', 'my card', 'my address', 'my phone', 'my email', 'my e-mail', 'my passport', 'my date of birth', 'beneficiary', 'account holder', 'cardholder', 'name on the account', 'name in the account', 'your name', 'your last name', 'your first name', 'your full name', 'his address', 'her address'];
 
 /** PERSON findings from dictionary lookups and context. */
 export class NameDetector implements Detector {
