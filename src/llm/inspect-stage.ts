@@ -12,16 +12,13 @@ import type { Engine, RedactionVault, StreamScanner } from '../../detectors/engi
 import type { Action, Direction, Finding, ScanResult } from '../../detectors/engine/types.js';
 import { deny, type Denial } from '../errors.js';
 import type { CompiledAgent, CompiledPolicy } from '../policy/index.js';
-import type { DirectionActions } from '../policy/types.js';
+import { configuredAction, detectorActs } from '../policy/actions.js';
 import type { RequestState } from '../server/state.js';
 import type { LlmRoute } from './routes-meta.js';
 import { requestSlots, responseSlots, type TextSlot } from './text-slots.js';
 
 type Obj = Record<string, any>;
 
-const ACTION_KEY: Record<string, keyof DirectionActions> = {
-  'prompt-injection': 'promptInjection', secrets: 'secrets', pii: 'pii', custom: 'custom', canary: 'canary',
-};
 
 /** Everything one request's inspection needs. */
 export interface InspectContext {
@@ -36,8 +33,7 @@ export interface InspectContext {
 
 /** The action the policy takes on a finding. Custom rules carry their own action. */
 export function actionFor(ctx: Pick<InspectContext, 'policy' | 'agent'>, direction: Direction, detector: string, f: Finding): Action {
-  const key = ACTION_KEY[detector];
-  const configured = key ? ctx.agent.actions[direction][key] : undefined;
+  const configured = configuredAction(ctx.agent.actions[direction], detector, f);
   // Custom rules carry their own action; a built-in detector with no action configured for this
   // direction does not act (the schema's defaults configure what each direction scans for).
   let a: Action = detector === 'custom' ? f.action : (configured ?? 'allow');
@@ -53,8 +49,7 @@ export function detectorsFor(engine: Engine, agent: CompiledAgent, direction: Di
   return LLM_DETECTORS.filter((id) => {
     if (!engine.detectors.has(id)) return false;
     if (id === 'custom') return true;
-    const a = agent.actions[direction][ACTION_KEY[id]];
-    return a !== undefined && a !== 'allow';
+    return detectorActs(agent.actions[direction], id);
   });
 }
 

@@ -10,7 +10,8 @@
  */
 import type { Engine } from '../../detectors/engine/api.js';
 import type { Action, Finding, ScanContext, TextRole } from '../../detectors/engine/types.js';
-import type { ActionsConfig, DirectionActions, FailMode } from '../policy/types.js';
+import type { ActionsConfig, FailMode } from '../policy/types.js';
+import { ACTION_KEY, configuredAction } from '../policy/actions.js';
 
 /** The verdict of one content check. */
 export interface ContentVerdict {
@@ -34,9 +35,6 @@ export interface ContentPolicy {
   timeoutMs?: number;
 }
 
-const KEY_FOR: Record<string, keyof DirectionActions> = {
-  'prompt-injection': 'promptInjection', secrets: 'secrets', pii: 'pii', custom: 'custom', canary: 'canary',
-};
 const SKIP_KEYS = new Set(['data', 'blob']);
 const RANK: Record<Action, number> = { allow: 0, flag: 1, redact: 2, block: 3 };
 
@@ -45,8 +43,8 @@ function present(engine: Engine, ids: string[]): string[] {
 }
 
 function actionFor(detector: string, f: Finding, p: ContentPolicy, dir: 'request' | 'response'): Action {
-  const key = KEY_FOR[detector];
-  let a: Action | undefined = key ? p.actions[dir][key] : undefined;
+  const key = ACTION_KEY[detector];
+  let a: Action | undefined = configuredAction(p.actions[dir], detector, f);
   if (a === undefined && key === 'promptInjection' && dir === 'response') a = p.actions.request.promptInjection;
   a ??= f.action;
   // Only detectors with spans of sensitive data can be redacted; injection text is blocked or flagged.

@@ -123,6 +123,11 @@ export interface DirectionActions {
   pii?: ActionName;
   canary?: ActionName;
   custom?: ActionName;
+  /**
+   * Per PII entity type, overriding `pii` for findings of that type (e.g. `{ PERSON: flag }` while
+   * other PII is redacted). An agent's `piiEntities` replaces the defaults' map as a whole.
+   */
+  piiEntities?: Record<string, ActionName>;
 }
 
 export interface ActionsConfig {

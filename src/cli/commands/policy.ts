@@ -22,6 +22,16 @@ export function policyWarnings(p: CompiledPolicy, env: NodeJS.ProcessEnv = proce
   const known = new Set([...REGEX_PII_TYPES, 'PERSON', ...NLP_TYPES]);
   const unknown = (p.doc.detectors.pii.entities ?? []).filter((t) => !known.has(t));
   if (unknown.length > 0) out.push(`detectors.pii.entities: no detector produces ${unknown.join(', ')}; known types: ${[...known].join(', ')}`);
+  // A per-entity action for a type that is never detected (not known, or not in `entities`) never applies.
+  const enabled = new Set(p.doc.detectors.pii.entities ?? []);
+  const actionBlocks: Array<[string, { piiEntities?: Record<string, string> } | undefined]> = [
+    ['defaults.actions.request', p.doc.defaults.actions.request], ['defaults.actions.response', p.doc.defaults.actions.response],
+  ];
+  for (const a of p.agents.values()) actionBlocks.push([`agents.${a.name}.actions.request`, a.doc.actions?.request], [`agents.${a.name}.actions.response`, a.doc.actions?.response]);
+  for (const [where, block] of actionBlocks) {
+    const never = Object.keys(block?.piiEntities ?? {}).filter((t) => !known.has(t) || !enabled.has(t));
+    if (never.length > 0) out.push(`${where}.piiEntities: ${never.join(', ')} ${never.length === 1 ? 'is' : 'are'} not detected (not in detectors.pii.entities, or no detector produces it), so this action never applies`);
+  }
   const disabled = p.doc.detectors.disabledRules;
   if (disabled.length > 0) {
     const b = loadBuiltinPacks();

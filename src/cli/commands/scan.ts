@@ -7,19 +7,25 @@
  * unknown detector). Never prints matched text.
  */
 import { createInterface } from 'node:readline';
-import { createEngine, type EngineOptions, type ScanResult, type Action } from '../../../detectors/engine/index.js';
+import { createEngine, type EngineOptions, type ScanResult, type Action, type Finding } from '../../../detectors/engine/index.js';
+import { configuredAction } from '../../policy/actions.js';
 
 const DETECTORS = ['prompt-injection', 'pii', 'secrets', 'tool-poisoning', 'custom'];
-/** Policy action key for each detector (`defaults.actions.<direction>.<key>`). */
-const ACTION_KEY: Record<string, string> = { 'prompt-injection': 'promptInjection', pii: 'pii', secrets: 'secrets', custom: 'custom' };
 const RANK: Record<Action, number> = { allow: 0, flag: 1, redact: 2, block: 3 };
 
-/** Decision for one result: the policy's action when it has one, else the strongest suggestion. */
-export function decide(result: ScanResult, policyAction: Action | undefined): Action {
+/**
+ * Decision for one result: the strongest action over its findings, each finding taking the
+ * policy's action for it (detector-wide, or per PII entity type) when there is one, else the
+ * rule's suggestion.
+ */
+export function decide(result: ScanResult, policyAction: Action | undefined | ((f: Finding) => Action | undefined)): Action {
   if (result.error) return 'block';
   if (!result.findings.length) return 'allow';
-  if (policyAction) return policyAction;
-  return result.findings.reduce<Action>((a, f) => (RANK[f.action] > RANK[a] ? f.action : a), 'allow');
+  const of = typeof policyAction === 'function' ? policyAction : () => policyAction;
+  return result.findings.reduce<Action>((a, f) => {
+    const x = of(f) ?? f.action;
+    return RANK[x] > RANK[a] ? x : a;
+  }, 'allow');
 }
 
 /** Command entry point. */
@@ -31,14 +37,14 @@ export async function run(opts: Record<string, unknown>): Promise<number> {
     return 1;
   }
   let options: EngineOptions = {};
-  let policyAction: Action | undefined;
+  let policyAction: ((f: Finding) => Action | undefined) | undefined;
   if (typeof opts.policy === 'string') {
     try {
       const { loadPolicyFile } = await import('../../policy/index.js');
       const policy = await loadPolicyFile(opts.policy);
       options = policy.engineOptions;
-      const actions = policy.doc.defaults?.actions?.[direction] as Record<string, Action | undefined> | undefined;
-      policyAction = actions?.[ACTION_KEY[detector] ?? ''];
+      const actions = policy.doc.defaults?.actions?.[direction];
+      if (actions) policyAction = (f) => configuredAction(actions, detector, f);
     } catch (err) {
       process.stderr.write(`scan: ${(err as Error).message}\n`);
       return 1;

@@ -23,6 +23,7 @@ let fwMonitor: TestFirewall;
 let fwReversible: TestFirewall;
 let fwReversibleOnly: TestFirewall;
 let fwLimited: TestFirewall;
+let fwNames: TestFirewall;
 const limiters: Array<{ close(): Promise<void> }> = [];
 
 const agent = (extra = '') => `  bot:
@@ -57,9 +58,16 @@ beforeAll(async () => {
 `));
   fwLimited = await start(policyText('', `
     limits: { requestsPerMinute: 3 }`), true);
+  fwNames = await start(policyYaml(stub.url, agent(), `detectors:
+  pii: { entities: [EMAIL, PERSON], names: all }
+defaults:
+  actions:
+    request:  { pii: redact, piiEntities: { PERSON: flag } }
+    response: { pii: redact, piiEntities: { PERSON: flag } }
+`));
 });
 afterAll(async () => {
-  for (const f of [fw, fwMonitor, fwReversible, fwReversibleOnly, fwLimited]) await f?.close();
+  for (const f of [fw, fwMonitor, fwReversible, fwReversibleOnly, fwLimited, fwNames]) await f?.close();
   for (const l of limiters) await l.close();
   await stub?.close();
 });
@@ -86,6 +94,27 @@ describe('inspect stage (real engine)', () => {
     const sent = stub.requests[0].json.messages.find((m: any) => m.role === 'user').content;
     expect(sent).not.toContain('jane.doe@acme-corp.io');
     expect(sent).toMatch(/\[EMAIL_1\]/);
+  });
+
+  it('a per-entity action flags a person name while the e-mail beside it is redacted, in the prompt and in a streamed answer', async () => {
+    const prompt = 'Write a short thank-you note to Maria Gonzalez and send it to maria.gonzalez@example.com today.';
+    stub.set({ chunks: ['Sure. Dear Mar', 'ia Gonz', 'alez, thank you. I will write to maria.gon', 'zalez@exam', 'ple.com.'] });
+    const stream = await sdk(fwNames).chat.completions.create({ model: 'gpt-4o-mini', messages: user(prompt), stream: true });
+    let answer = '';
+    for await (const c of stream) answer += c.choices[0]?.delta?.content ?? '';
+    const sent = stub.requests[0].json.messages.find((m: any) => m.role === 'user').content;
+    expect(sent).toContain('Maria Gonzalez');
+    expect(sent).not.toContain('maria.gonzalez@example.com');
+    expect(sent).toMatch(/\[EMAIL_1\]/);
+    expect(answer).toContain('Dear Maria Gonzalez');
+    expect(answer).not.toContain('maria.gonzalez@example.com');
+    await until(() => fwNames.audits().length > 0);
+    const ev = fwNames.audits().at(-1)!;
+    expect(ev.decision).toBe('redact');
+    const types = (dir: string) => ev.findings.filter((f: any) => f.direction === dir).map((f: any) => f.type);
+    expect(types('request')).toEqual(expect.arrayContaining(['PERSON', 'EMAIL']));
+    expect(types('response')).toEqual(expect.arrayContaining(['PERSON', 'EMAIL']));
+    expect(JSON.stringify(ev)).not.toContain('Gonzalez');
   });
 
   it('a secret in a non-streamed answer is redacted for the client', async () => {

@@ -6,6 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const BIN = fileURLToPath(new URL('../../../bin/llm-firewall.mjs', import.meta.url));
 
@@ -52,5 +55,33 @@ describe('llm-firewall scan', () => {
     expect(code).toBe(0);
     expect(lines[0]).toMatchObject({ id: 'x', decision: 'block' });
     expect(Number(lines[0]!.score)).toBeGreaterThanOrEqual(0.5);
+  });
+  it('with --policy, each finding takes its entity type\'s action: a row with only a flagged name is flag, with an e-mail too it is redact', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmfw-scan-'));
+    try {
+      const file = join(dir, 'p.yaml');
+      writeFileSync(file, `version: 1
+upstreams:
+  openai: { baseUrl: "http://127.0.0.1:9/v1" }
+detectors:
+  pii: { entities: [EMAIL, PERSON], names: all }
+defaults:
+  actions:
+    request: { pii: redact, piiEntities: { PERSON: flag } }
+agents:
+  bot: { keys: [] }
+`);
+      const input = [
+        JSON.stringify({ id: 'n', text: 'Dear Maria Gonzalez, thank you for the flowers.' }),
+        JSON.stringify({ id: 'ne', text: 'Dear Maria Gonzalez, write to maria.gonzalez@example.com please.' }),
+      ].join('\n');
+      const { code, lines } = await scan(['--detector', 'pii', '--policy', file], input);
+      expect(code).toBe(0);
+      expect(lines[0]).toMatchObject({ id: 'n', decision: 'flag' });
+      expect(new Set((lines[0]!.findings as Array<{ type: string }>).map((f) => f.type))).toEqual(new Set(['PERSON']));
+      expect(lines[1]).toMatchObject({ id: 'ne', decision: 'redact' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
