@@ -166,8 +166,13 @@ function* runs(text: string): Generator<{ start: number; end: number }> {
   while (from < text.length) {
     let to = Math.min(text.length, from + WINDOW);
     if (to < text.length) {
-      const cut = Math.max(text.lastIndexOf('\n', to), text.lastIndexOf(' ', to));
-      if (cut > from + WINDOW / 2) to = cut;
+      // Look back for a break only within the second half of the window: an unbounded
+      // lastIndexOf would rescan the whole text before the window each time (quadratic on
+      // text without blanks, e.g. 10 MB of one character).
+      for (let k = to, low = from + WINDOW / 2; k > low; k--) {
+        const c = text.charCodeAt(k);
+        if (c === 10 || c === 32) { to = k; break; }
+      }
     }
     const chunk = to === text.length && from === 0 ? text : text.slice(from, to);
     const found = (runPattern as unknown as { match(s: string): string[] | null }).match(chunk);
