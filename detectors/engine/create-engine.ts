@@ -118,7 +118,8 @@ export function createEngine(options: EngineOptions = {}): Engine {
       try {
         const r = d.scanInput(input, ctx);
         if (id === 'pii' && detectors.has('pii-nlp')) {
-          const n = (detectors.get('pii-nlp') as NlpPiiDetector).scanInput(input, ctx);
+          // The pack's findings anchor names; hand them over instead of scanning the pack again.
+          const n = (detectors.get('pii-nlp') as NlpPiiDetector).scanInput(input, ctx, r.findings.slice());
           r.findings.push(...n.findings);
           r.score = Math.max(r.score, n.score);
         }

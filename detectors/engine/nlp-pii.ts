@@ -79,10 +79,16 @@ export class NlpPiiDetector implements Detector {
     return this.scanInput(new ScanInput(text), context);
   }
 
-  scanInput(input: ScanInput, context: ScanContext): ScanResult {
+  /**
+   * `packFindings`: the PII pack's findings for this same input when the caller already has them
+   * (the engine does), so anchoring does not scan the pack a second time.
+   */
+  scanInput(input: ScanInput, context: ScanContext, packFindings?: readonly Finding[]): ScanResult {
     const t0 = performance.now();
-    const anchor = this.#anchor;
-    const named = this.#names?.scanInput(input, context, anchor ? () => anchor(input, context) : undefined);
+    const anchor = packFindings
+      ? () => packFindings.filter((f) => !ANCHOR_EXCLUDED.has(f.type))
+      : this.#anchor ? () => this.#anchor!(input, context) : undefined;
+    const named = this.#names?.scanInput(input, context, anchor);
     const compromise = this.#compromise ? this.#scanCompromise(input) : [];
     const findings = [...(named?.findings ?? []), ...compromise];
     return { detector: 'pii', score: findings.reduce((m, f) => Math.max(m, f.score), 0), findings, durationMs: performance.now() - t0 };
