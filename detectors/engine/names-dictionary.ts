@@ -64,6 +64,11 @@ const ORG_WORDS = `inc ltd llc plc gmbh corp co company group consulting partner
 university college school academy institute foundation hospital clinic church hotel airport station
 orchestra band club team records studios agency council ministry department office court museum`;
 
+/** The words of one of the lists above (blank- and line-separated; no regex in detector code). */
+function words(list: string): string[] {
+  return list.replaceAll('\n', ' ').split(' ').filter((w) => w.length > 0);
+}
+
 let cached: NameDictionary | undefined;
 
 /** The process-wide dictionary built from faker (loaded on first call, then cached). */
@@ -80,11 +85,11 @@ export function buildNameDictionary(lists: NameLists): NameDictionary {
     return out;
   };
   const common = lower(lists.common);
-  for (const w of FUNCTION_WORDS.split(/\s+/)) if (w) common.add(w);
+  for (const w of words(FUNCTION_WORDS)) common.add(w);
   const suffixes = new Set<string>();
   // "Inc." and "Inc" alike: the scorer looks at the word without its full stop.
   for (const x of lower(lists.suffixes)) suffixes.add(x.endsWith('.') ? x.slice(0, -1) : x);
-  for (const w of ORG_WORDS.split(/\s+/)) if (w) suffixes.add(w);
+  for (const w of words(ORG_WORDS)) suffixes.add(w);
   return Object.freeze({ first: lower(lists.first), last: lower(lists.last), common, places: lower(lists.places), suffixes });
 }
 
