@@ -51,6 +51,7 @@ import { generateKey } from '../src/auth/index.js';
 import { createLimiter, countRequestTokens, type AdmitRequest } from '../src/limits/index.js';
 import * as encodings from '../src/limits/encodings.js';
 import { bodySource, conversation, prose, type BodyMode } from './limits-bodies.js';
+import { pacedLoad } from './paced-load.js';
 import { startRedis } from '../test/helpers/redis.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -292,49 +293,16 @@ async function withCpu<T extends { n: number }>(pids: Pids, fn: () => Promise<T>
 
 const HEADERS = (key: string) => ({ 'content-type': 'application/json', authorization: `Bearer ${key}` });
 
-/**
- * Open loop at a fixed offered rate: request i is dispatched at t0 + i/RATE (a 1 ms timer sends
- * whatever is due), over a pool of 32 connections, for SECONDS. Latency from dispatch to the end
- * of the response body (hrtime), so a slow firewall cannot slow the sender down and hide its
- * queueing (no coordinated omission).
- */
+/** Fixed offered rate (bench/paced-load.ts: open loop, latency from dispatch), RATE req/s for SECONDS. */
 async function paced(url: string, key: string): Promise<Phase> {
-  const pool = new Pool(url, { connections: CONNECTIONS });
-  const nextBody = bodySource(BODY_MODE, seedCounter++, PROXY_BODY);
-  const times: number[] = [];
-  let errors = 0;
-  const statuses: Record<string, number> = {};
-  const total = Math.round(RATE * SECONDS);
-  const inflight: Promise<void>[] = [];
-  const one = async () => {
-    const body = nextBody(); // built before the clock starts
-    const t0 = performance.now();
-    try {
-      const res = await pool.request({ path: '/v1/chat/completions', method: 'POST', body, headers: HEADERS(key) });
-      await res.body.text();
-      if (res.statusCode === 200) times.push(performance.now() - t0);
-      else { errors++; statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1; }
-    } catch (err) { errors++; statuses[(err as Error).name] = (statuses[(err as Error).name] ?? 0) + 1; }
-  };
-  const start = performance.now();
-  let sent = 0;
-  await new Promise<void>((resolve) => {
-    const tick = () => {
-      const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * RATE) + 1);
-      while (sent < due) { sent++; inflight.push(one()); }
-      if (sent < total) setTimeout(tick, 1); else resolve();
-    };
-    tick();
+  const r = await pacedLoad({
+    origin: url, path: '/v1/chat/completions', body: bodySource(BODY_MODE, seedCounter++, PROXY_BODY),
+    headers: HEADERS(key), rate: RATE, seconds: SECONDS, connections: CONNECTIONS,
   });
-  await Promise.all(inflight);
-  const elapsed = (performance.now() - start) / 1000;
-  await pool.close();
-  times.sort((a, b) => a - b);
-  if (errors) process.stderr.write(`  fixed rate: ${errors} failed (${JSON.stringify(statuses)})\n`);
-  return { p50: pct(times, 50), p99: pct(times, 99), rps: times.length / elapsed, n: times.length, errors };
+  if (r.errors) process.stderr.write(`  fixed rate: ${r.errors} failed (${JSON.stringify(r.failures)})\n`);
+  return { p50: pct(r.times, 50), p99: pct(r.times, 99), rps: r.rps, n: r.times.length, errors: r.errors };
 }
 
-/** Closed loop, saturated: autocannon, 32 connections, per-response hrtime latencies (float ms). */
 async function saturated(url: string, key: string): Promise<Phase> {
   const times: number[] = [];
   const nextBody = bodySource(BODY_MODE, seedCounter++, PROXY_BODY);

@@ -14,7 +14,8 @@ export interface PacedOptions {
   /** Origin, e.g. `http://127.0.0.1:8787`. */
   origin: string;
   path: string;
-  body: string;
+  /** The request body, or a function giving each request's body (called before its clock starts). */
+  body: string | (() => string);
   headers: Record<string, string>;
   /** Requests per second over all connections. */
   rate: number;
@@ -29,6 +30,8 @@ export interface PacedResult {
   rps: number;
   /** Requests that failed or answered non-2xx. */
   errors: number;
+  /** The failures by HTTP status or error name. */
+  failures: Record<string, number>;
 }
 
 /** Run one paced phase. */
@@ -36,15 +39,19 @@ export async function pacedLoad(o: PacedOptions): Promise<PacedResult> {
   const pool = new Pool(o.origin, { connections: o.connections });
   const times: number[] = [];
   let errors = 0;
+  const failures: Record<string, number> = {};
+  const fail = (why: string | number): void => { errors++; failures[why] = (failures[why] ?? 0) + 1; };
+  const bodyOf = typeof o.body === 'function' ? o.body : () => o.body as string;
   const total = Math.round(o.rate * o.seconds);
   const inflight: Promise<void>[] = [];
   const one = async (): Promise<void> => {
+    const body = bodyOf();
     const t0 = performance.now();
     try {
-      const res = await pool.request({ path: o.path, method: 'POST', body: o.body, headers: o.headers });
+      const res = await pool.request({ path: o.path, method: 'POST', body, headers: o.headers });
       await res.body.text();
-      if (res.statusCode >= 200 && res.statusCode < 300) times.push(performance.now() - t0); else errors++;
-    } catch { errors++; }
+      if (res.statusCode >= 200 && res.statusCode < 300) times.push(performance.now() - t0); else fail(res.statusCode);
+    } catch (err) { fail((err as Error).name); }
   };
   const start = performance.now();
   let sent = 0;
@@ -60,5 +67,5 @@ export async function pacedLoad(o: PacedOptions): Promise<PacedResult> {
   const elapsed = (performance.now() - start) / 1000;
   await pool.close();
   times.sort((a, b) => a - b);
-  return { times, rps: times.length / elapsed, errors };
+  return { times, rps: times.length / elapsed, errors, failures };
 }

@@ -10,17 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { createEngine, REGEX_PII_TYPES } from '../../../detectors/engine/index.js';
 import type { EngineOptions, ScanContext, ScanResult } from '../../../detectors/engine/index.js';
 import { createEngine as createOldEngine } from './reference/engine-old/index.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../../../eval/classifier/generate.js';
 
 /** Synthetic token from a seed: never a real credential. */
 function synth(prefix: string, n: number, r: () => number, alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789'): string {

@@ -7,17 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { clearEncodeCache, compilePattern, matchAll } from '../../../detectors/engine/re2-seam.js';
 import * as old from './reference/engine-old/re2-seam.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../../../eval/classifier/generate.js';
 
 const PATTERNS = ['[\\s\\S]', 'a*', '(b+)(c)?', 'x?', '\\b', '(?:^|[^a])(é+)', '([^ ]+) ([^ ]+)', '.{1,3}', '😀|中', '(\\p{L}+)', '(?:key=)([A-Za-z0-9]{3,})'];
 const PIECES = ['a', 'b', 'c', 'é', '中', '😀', ' ', 'bc', 'ébé', '\u0800', '\u07ff', '\uffff', 'x', 'aa', 'key=abc1', 'key=é'];

@@ -9,18 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { foldedView, strictView, toOriginal, type TextView } from '../../../detectors/engine/normalize.js';
 import * as old from './reference/normalize-old.js';
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../../../eval/classifier/generate.js';
 
 /** Pieces random text is built from: each takes a different branch of the views. */
 const PIECES = [
