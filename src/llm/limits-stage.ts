@@ -60,7 +60,7 @@ export async function admitLimits(request: FastifyRequest, limiter: Limiter | un
  * was actually made: a denied admission reserved nothing. The request itself still counts
  * against requests-per-second/minute, as any request that reached the firewall's limits does.
  */
-export function abandonAdmission(admission: Promise<LimitsOutcome>): void {
+export function abandonAdmission(admission: Promise<{ ok: true; ticket: LimitsTicket | undefined } | { ok: false }>): void {
   // An admission error needs no answer here: the client already gets the other stage's refusal.
   admission.then((o) => { if (o.ok) o.ticket?.release(); }, () => undefined);
 }

@@ -1,16 +1,17 @@
 /**
  * `POST /v1/messages`: the pipeline for one call, in the OpenAI routes' stage order —
- * shape → authorize (model, tools) → upstream check → inspect (request, canary) → limits →
- * forward → relay (JSON here, SSE in `relay.ts`) with the response-side stages. Authentication
- * ran in the plugin's onRequest hook; this file only sequences the stages and turns their
- * outcomes into Anthropic-shaped responses. The body is re-serialised only when a stage changed
- * it; otherwise the exact client bytes go upstream.
+ * shape → authorize (model, tools) → upstream check → limits admission (started) → inspect
+ * (request, canary) → limits (awaited) → forward → relay (JSON here, SSE in `relay.ts`) with the
+ * response-side stages. Authentication ran in the plugin's onRequest hook; this file only
+ * sequences the stages and turns their outcomes into Anthropic-shaped responses. The body is
+ * re-serialised only when a stage changed it; otherwise the exact client bytes go upstream.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { deny } from '../../errors.js';
 import { TOOL_RULE } from '../authorize.js';
 import type { InspectContext } from '../inspect-stage.js';
 import { forwardStage } from '../forward-stage.js';
+import { abandonAdmission } from '../limits-stage.js';
 import { upstreamConfigProblem, upstreamError } from '../upstream-client.js';
 import { readBounded } from '../upstream-error.js';
 import { MAX_INSPECTED_BODY } from '../respond-json.js';
@@ -53,15 +54,28 @@ export async function handleMessages(request: FastifyRequest, reply: FastifyRepl
   if (problem || !up) return sendAnthropicDenial(request, reply, deny('UPSTREAM_NOT_CONFIGURED', problem), { decision: 'error' });
   st.upstream = up.name;
 
+  // Admission starts before inspection, as on the OpenAI routes, so a Redis round trip overlaps
+  // the detectors' scan; counted on the body as authorized (settlement corrects for redactions).
+  const admission = admitMessages(request, deps.limiter, body);
+
   let inspect: InspectContext | undefined;
   if (deps.engine) {
     inspect = { engine: deps.engine, policy: st.policy, agent, state: st, vault: deps.engine.newVault() };
-    const r = inspectMessagesRequest(inspect, body);
-    if (r.denial) return sendAnthropicDenial(request, reply, r.denial, { decision: 'block' });
+    let r: ReturnType<typeof inspectMessagesRequest>;
+    try {
+      r = inspectMessagesRequest(inspect, body);
+    } catch (err) {
+      abandonAdmission(admission); // a crashed detector must not leave the reservation held
+      throw err;
+    }
+    if (r.denial) {
+      abandonAdmission(admission);
+      return sendAnthropicDenial(request, reply, r.denial, { decision: 'block' });
+    }
     changed ||= r.changed;
   }
 
-  const limits = await admitMessages(request, deps.limiter, body);
+  const limits = await admission;
   if (!limits.ok) return sendAnthropicDenial(request, reply, limits.denial, { headers: limits.headers });
   const ticket = limits.ticket;
 

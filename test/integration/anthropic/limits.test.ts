@@ -2,16 +2,22 @@
 // recording wrapper: reservation uses the client's max_tokens; settlement carries Anthropic's usage
 // with cache reads and writes (JSON and streamed); a budget denial is a 429 rate_limit_error with
 // firewall_budget_exceeded and retry-after; an upstream failure or a client abort releases instead
-// of settling. Starts: the Anthropic stub, one firewall (buildApp + anthropicRoutes).
+// of settling; a prompt the detectors block while its admission (started before inspection) is in
+// flight gets its 403 and gives back what it reserved. Starts: the Anthropic stub, one firewall
+// (buildApp + anthropicRoutes) with the real detector engine.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import Anthropic from '@anthropic-ai/sdk';
+import { createEngine } from '../../../detectors/engine/index.js';
 import { createLimiter } from '../../../src/limits/index.js';
 import type { AdmitRequest, Limiter, Reservation, Usage } from '../../../src/limits/types.js';
 import { keysFor } from '../../helpers/policies.js';
 import { startAnthropicStub, type AnthropicStub } from '../../helpers/anthropic-stub.js';
 import { startAnthropicFirewall, until, type AnthropicTestFirewall } from './harness.js';
 
-const keys = keysFor('spender', 'tight');
+const keys = keysFor('spender', 'tight', 'guarded');
+const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+/** A synthetic GitHub app token (the secrets pack blocks it in prompts by default). */
+const ghs = (seed: number) => `ghs_${Array.from({ length: 36 }, (_, i) => ALNUM[(i * 7 + seed * 13) % ALNUM.length]).join('')}`;
 let stub: AnthropicStub;
 let fw: AnthropicTestFirewall;
 let inner: Limiter;
@@ -37,6 +43,7 @@ beforeAll(async () => {
   fw = await startAnthropicFirewall({
     env: { FW_TEST_ANTHROPIC_KEY: 'sk-ant-x' },
     limiter: recording(inner),
+    engine: createEngine({}),
     policy: `version: 1
 server: { host: 127.0.0.1, port: 0, bodyLimit: 262144, maxJsonDepth: 32 }
 upstreams:
@@ -52,6 +59,11 @@ agents:
     upstream: anthropic
     models: ["claude-*"]
     limits: { budgets: [ { window: day, tokens: 300 } ] }
+  guarded:
+    keys: ["${keys.guarded.hash}"]
+    upstream: anthropic
+    models: ["claude-*"]
+    limits: { budgets: [ { window: day, tokens: 1000 } ] }
 `,
   });
 });
@@ -92,6 +104,23 @@ describe('limits on /v1/messages', () => {
     expect(e.error).toMatchObject({ type: 'error', error: { type: 'rate_limit_error', code: 'firewall_budget_exceeded' } });
     expect(Number(e.headers?.get('retry-after'))).toBeGreaterThan(0);
     expect(stub.requests.filter((r) => r.url === '/v1/messages')).toHaveLength(0);
+  });
+
+  it('gives back what a blocked prompt reserved (admission runs during inspection) and never calls the upstream', async () => {
+    for (let i = 0; i < 3; i++) {
+      const err = await client(keys.guarded.key).messages.create({ model: 'claude-haiku-4-5', max_tokens: 600, messages: [{ role: 'user', content: `deploy with ${ghs(i)} please` }] })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Anthropic.PermissionDeniedError);
+      expect((err as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ error: { code: 'firewall_blocked' } });
+    }
+    expect(stub.requests.filter((r) => r.url === '/v1/messages')).toHaveLength(0);
+    await until(() => calls.release.length === 3);
+    expect(calls.admit.filter((a) => a.agent === 'guarded')).toHaveLength(3);
+    expect(calls.settle).toHaveLength(0);
+    // Each blocked call reserved > 600 of the 1,000-token budget: had one leaked, this would be refused.
+    stub.reply = { usage: { input_tokens: 10, output_tokens: 5 } };
+    const ok = await client(keys.guarded.key).messages.create({ model: 'claude-haiku-4-5', max_tokens: 600, messages: msgs });
+    expect(ok.usage.output_tokens).toBe(5);
   });
 
   it('releases instead of settling when the upstream fails before answering', async () => {
