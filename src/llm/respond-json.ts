@@ -1,9 +1,11 @@
 /**
  * Relaying a non-streamed upstream answer. When no stage needs to look at it (no tool
- * allowlist, no limiter, no engine) the body is piped through as received. Otherwise it is read
- * whole, checked (called tools), settled (usage), inspected (response detectors), and sent as the
- * original bytes unless a stage changed it.
+ * allowlist, no limiter, no engine) the body is piped through as received; when only the limiter
+ * does and the body is large or unsized, it is piped through too and settled from its tail
+ * (`usage-tail.ts`). Otherwise it is read whole, checked (called tools), settled (usage),
+ * inspected (response detectors), and sent as the original bytes unless a stage changed it.
  */
+import { pipeline } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Dispatcher } from 'undici';
 import { deny } from '../errors.js';
@@ -14,6 +16,7 @@ import { inspectResponse, type InspectContext } from './inspect-stage.js';
 import type { LimitsTicket } from './limits-stage.js';
 import type { LlmRoute } from './routes-meta.js';
 import { readBounded } from './upstream-error.js';
+import { usageTailStream } from './usage-tail.js';
 import { upstreamError } from './upstream-client.js';
 
 /** Non-inspected answers up to this size are collected and written at once. */
@@ -29,10 +32,14 @@ export interface JsonRelay {
   inspect?: InspectContext;
 }
 
-/** Does any stage need to read a non-streamed response? */
-export function needsResponseBody(request: FastifyRequest, r: Omit<JsonRelay, 'res'>): boolean {
+/**
+ * Which stages must read a non-streamed response: `whole` when the tool check or the response
+ * detectors need the parsed body, `usage` when only settlement does, `none` otherwise.
+ */
+export function responseBodyNeed(request: FastifyRequest, r: Omit<JsonRelay, 'res'>): 'whole' | 'usage' | 'none' {
   const toolsChecked = request.fw.agent?.doc.tools !== undefined && (r.route === 'chat' || r.route === 'responses');
-  return toolsChecked || r.ticket !== undefined || (r.inspect !== undefined && r.route !== 'embeddings');
+  if (toolsChecked || (r.inspect !== undefined && r.route !== 'embeddings')) return 'whole';
+  return r.ticket !== undefined ? 'usage' : 'none';
 }
 
 const PASS_HEADERS = ['content-type', 'openai-processing-ms', 'openai-version'];
@@ -41,8 +48,20 @@ export async function relayJson(request: FastifyRequest, reply: FastifyReply, r:
   const { res, ticket } = r;
   reply.code(res.statusCode);
   for (const h of PASS_HEADERS) { const v = res.headers[h]; if (typeof v === 'string') reply.header(h, v); }
-  if (!needsResponseBody(request, r)) {
-    const len = res.headers['content-length'];
+  const need = responseBodyNeed(request, r);
+  const len = res.headers['content-length'];
+  if (need === 'usage' && ticket && (typeof len !== 'string' || Number(len) > SMALL_BODY)) {
+    // Only settlement needs this (large or unsized) answer: stream it through and read the usage
+    // from its tail instead of holding megabytes of embeddings to parse one small object.
+    if (typeof len === 'string') reply.header('content-length', len);
+    const tail = usageTailStream(r.route, (o) => {
+      if (o === 'aborted') ticket.release();
+      else ticket.settle(o.usage);
+    });
+    // pipeline: an upstream reset or a client that leaves tears down both sides (then released).
+    return reply.send(pipeline(res.body, tail, () => undefined));
+  }
+  if (need === 'none') {
     // A small answer of known size is collected and written in one go (one syscall instead of a
     // piped stream's several); anything else streams through. Bytes are unchanged either way.
     if (typeof len === 'string' && Number(len) <= SMALL_BODY) {

@@ -1,7 +1,9 @@
 // Covers: how the LLM front end drives the Limiter contract, with a small recording fake in place
 // of the real limiter (the real one is exercised in stages.test.ts): admit before forwarding with
 // the counted prompt and the client's max_tokens; exactly one settle with the upstream's usage
-// (JSON and stream; counted prompt + output when a stream reports none); exactly one release when the upstream fails or the client aborts; a 503
+// (JSON and stream; counted prompt + output when a stream reports none; a large embeddings answer
+// settled from the usage at its tail while it streams through, the whole reservation when the tail
+// has none); exactly one release when the upstream fails, resets mid-body or the client aborts; a 503
 // store-unavailable denial and the limiter's headers passed through to the client.
 // Starts: the upstream stub and the firewall on 127.0.0.1:0.
 import OpenAI from 'openai';
@@ -40,7 +42,7 @@ beforeAll(async () => {
   limiter = new RecordingLimiter();
   fw = await startFirewall({ env: { FW_TEST_UPSTREAM_KEY: 'sk-up' }, limiter, policy: policyYaml(stub.url, `  bot:
     keys: ["${keys.bot.hash}"]
-    models: ["gpt-4o-mini"]
+    models: ["gpt-4o-mini", "text-embedding-3-large"]
     limits: { requestsPerMinute: 10 }`).replace('headersMs: 2000', 'headersMs: 300') });
   client = new OpenAI({ baseURL: fw.baseURL, apiKey: keys.bot.key, maxRetries: 0 });
 });
@@ -96,6 +98,39 @@ describe('limiter calls', () => {
     const s = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: user, stream: true }, { signal: ac.signal });
     await s[Symbol.asyncIterator]().next();
     ac.abort();
+    await until(() => limiter.releases.length === 1);
+    expect(limiter.settles).toHaveLength(0);
+  });
+
+  it('a multi-megabyte embeddings answer streams through unchanged and settles once from the usage at its end', async () => {
+    stub.set({ usage: { input: 321, output: 0 } });
+    const input = Array.from({ length: 64 }, (_, i) => `document number ${i}`);
+    const res = await client.embeddings.create({ model: 'text-embedding-3-large', input, dimensions: 3072, encoding_format: 'float' }).withResponse();
+    expect(Number(res.response.headers.get('content-length'))).toBeGreaterThan(1 << 20);
+    expect(res.data.data).toHaveLength(64);
+    expect(res.data.data.every((d) => d.embedding.length === 3072)).toBe(true);
+    expect(res.data.usage).toEqual({ prompt_tokens: 321, total_tokens: 321 });
+    await until(() => limiter.settles.length === 1);
+    expect(limiter.settles[0].u).toEqual({ inputTokens: 321, outputTokens: 0 });
+    expect(limiter.releases).toHaveLength(0);
+  });
+
+  const bigList = (withUsage: boolean) => JSON.stringify({ object: 'list', data: Array.from({ length: 40 }, (_, index) => ({ object: 'embedding', index, embedding: Array.from({ length: 1024 }, (_, j) => ((index * 31 + j) % 97) / 97) })), model: 'text-embedding-3-large', ...(withUsage ? { usage: { prompt_tokens: 12, total_tokens: 12 } } : {}) });
+
+  it('a large answer without usage at its end is relayed whole and settles the whole reservation as spent', async () => {
+    const body = bigList(false);
+    expect(body.length).toBeGreaterThan(256 << 10);
+    stub.set({ failure: { kind: 'raw', status: 200, headers: { 'content-type': 'application/json' }, body } });
+    const res = await client.embeddings.create({ model: 'text-embedding-3-large', input: 'x', encoding_format: 'float' });
+    expect(res.data).toHaveLength(40);
+    await until(() => limiter.settles.length === 1);
+    expect(limiter.settles[0].u).toEqual({ inputTokens: 100, outputTokens: 0 });
+  });
+
+  it('an upstream that resets in the middle of a large answer releases the reservation exactly once', async () => {
+    const body = bigList(true);
+    stub.set({ failure: { kind: 'raw', status: 200, headers: { 'content-type': 'application/json' }, body: body.slice(0, body.length >> 1), reset: true } });
+    await expect(client.embeddings.create({ model: 'text-embedding-3-large', input: 'x', encoding_format: 'float' })).rejects.toThrow();
     await until(() => limiter.releases.length === 1);
     expect(limiter.settles).toHaveLength(0);
   });
