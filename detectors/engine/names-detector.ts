@@ -1,13 +1,14 @@
 /**
  * Person names by dictionary and context, the way Presidio-style recognisers work without a
- * neural model. One RE2 pass finds runs of capitalised tokens (with initials and surname particles
- * such as "van", "de", "O'", "Mc"); everything after that is `Set` lookups and character tests,
- * so no JS regex ever touches the untrusted text. A run scores by what its tokens are (given name,
+ * neural model. A character-class scanner finds runs of capitalised tokens (with initials and
+ * surname particles such as "van", "de", "O'", "Mc"; `name-runs.ts`, equivalent to an RE2 pattern);
+ * everything after that is `Set` lookups and character tests, so no JS regex ever touches the
+ * untrusted text. A run scores by what its tokens are (given name,
  * surname, everyday word, place, unknown) and by the words around it (honorifics, greetings,
  * "said", a possessive, the start of a sentence); only spans scoring at least `NAME_MIN_SCORE`
  * are reported, because the policy acts on every finding it gets.
  */
-import { compilePattern } from './re2-seam.js';
+import { findNameRuns, warmNameRuns } from './name-runs.js';
 import { toOriginal } from './normalize.js';
 import { ScanInput } from './scan-input.js';
 import { defaultNameDictionary, type NameDictionary } from './names-dictionary.js';
@@ -23,19 +24,6 @@ export const NAME_MIN_SCORE = 0.5;
 export const ANCHORED_MIN_SCORE = 0.4;
 /** Longest name, in tokens (initials and particles included). */
 const MAX_NAME_TOKENS = 6;
-/** Texts are matched in windows of about this many characters (bounds the match list of one call). */
-const WINDOW = 32 * 1024;
-
-// A capital then a small letter: "Ana", "McCray", "LeBatelier", "O'Brien", "Jean-Luc"; all-caps words
-// (SQL keywords, acronyms, shouted headings) never start a match, which keeps code cheap to scan.
-const UPPER_TOKEN = String.raw`\p{Lu}[\p{Ll}\p{M}][\p{L}\p{M}]*(?:['’-]\p{L}[\p{L}\p{M}]*)*`;
-const INITIAL = String.raw`\p{Lu}\.`;
-const PARTICLE = '(?:van|von|vom|zu|de|der|den|del|della|dei|di|da|du|dos|das|do|le|la|bin|ibn|al|ter|ten|y)';
-/** A run: capitalised tokens or initials, separated by blanks (not newlines), particles between. */
-// INITIAL first: RE2 prefers the earlier alternative, and "E" alone would end the run before "E. Forster".
-// Unbounded repetition on purpose: counted ones ({0,5}) blow up RE2's program and make it ~10x
-// slower; long runs are cut into segments of at most MAX_NAME_TOKENS in JS.
-const RUN = `(?:${INITIAL}|${UPPER_TOKEN})(?:[ \\t]+(?:${PARTICLE}[ \\t]+)*(?:${INITIAL}|${UPPER_TOKEN}))*`;
 
 /** Titles that make the next capitalised word a name. */
 const HONORIFICS = new Set(['mr', 'mrs', 'ms', 'mx', 'miss', 'dr', 'prof', 'sir', 'dame', 'madam', 'madame', 'herr', 'frau', 'mme', 'mlle', 'monsieur', 'sr', 'sra', 'srta', 'señor', 'señora', 'sig', 'signor', 'signora', 'lady', 'lord', 'uncle', 'aunt', 'auntie', 'grandma', 'grandpa', 'cousin']);
@@ -45,8 +33,6 @@ const GREETINGS = new Set(['hi', 'hello', 'hey', 'dear', 'dearest', 'thanks', 'b
 const BEFORE_PERSON = new Set(['said', 'says', 'asked', 'asks', 'told', 'tells', 'named', 'called', 'call', 'met', 'meet', 'ask', 'tell', 'email', 'emailed', 'contact', 'contacted', 'thank', 'wrote', 'by', 'with', 'to', 'and', 'is', 'was', 'about', 'for', 'whom', 'friend', 'wife', 'husband', 'son', 'daughter', 'brother', 'sister', 'mother', 'father', 'mom', 'dad', 'boss', 'manager', 'colleague', 'kid', 'child', 'producer', 'director', 'starring', 'actor', 'actress', 'singer', 'author', 'patient', 'client', 'customer', 'employee', 'agent', 'nurse', 'doctor', 'teacher', 'student', 'under', 'officer', 'judge', 'vs', 'versus']);
 /** Words that often come right after a person. */
 const AFTER_PERSON = new Set(['said', 'says', 'asked', 'asks', 'told', 'wrote', 'replied', 'thinks', 'thought', 'wants', 'wanted', 'went', 'lives', 'lived', 'works', 'worked', 'was', 'is', 'has', 'had', 'and', 'who', 'from', 'will', 'would', 'can', 'could', 'did', 'does']);
-
-const runPattern = compilePattern('pii.person-name', RUN);
 
 /** One token of a run, in view offsets. */
 interface Tok {
@@ -101,6 +87,7 @@ export class NameDetector implements Detector {
   /** Load the dictionary now (the engine calls this so the first request does not pay for it). */
   warm(): void {
     this.#dict();
+    warmNameRuns();
   }
 
   scan(text: string, context: ScanContext): ScanResult {
@@ -123,7 +110,9 @@ export class NameDetector implements Detector {
     const others = (): Array<{ start: number; end: number }> => (spans ??= anchor());
     let anchored: boolean | undefined;
     const isAnchored = (): boolean => (anchored ??= others().length > 0 || personalContext(input.strictLower));
-    for (const m of runs(text)) {
+    const found = findNameRuns(text);
+    for (let r = 0; r < found.length; r += 2) {
+      const m = { start: found[r]!, end: found[r + 1]! };
       if (m.start > 0 && isWordChar(text.charCodeAt(m.start - 1))) continue;
       // Part of an e-mail address, a URL or a file name, not a name in prose.
       const next = text[m.end];
@@ -152,39 +141,6 @@ export class NameDetector implements Detector {
 function personalContext(lower: string): boolean {
   for (const p of PERSONAL_CONTEXT) if (lower.includes(p)) return true;
   return false;
-}
-
-/**
- * Every run of capitalised tokens, as view offsets. One RE2 `match` call per window returns all
- * match strings (an `exec` per match costs ~10 µs in node-re2, a 4 KB prompt has ~100 runs); each
- * is then located with `indexOf` from the previous end — exact, because the pattern has no
- * anchors or look-around, so the first occurrence at or after that point is the next match.
- * Windows end at a line break or blank so a name is not cut in two.
- */
-function* runs(text: string): Generator<{ start: number; end: number }> {
-  let from = 0;
-  while (from < text.length) {
-    let to = Math.min(text.length, from + WINDOW);
-    if (to < text.length) {
-      // Look back for a break only within the second half of the window: an unbounded
-      // lastIndexOf would rescan the whole text before the window each time (quadratic on
-      // text without blanks, e.g. 10 MB of one character).
-      for (let k = to, low = from + WINDOW / 2; k > low; k--) {
-        const c = text.charCodeAt(k);
-        if (c === 10 || c === 32) { to = k; break; }
-      }
-    }
-    const chunk = to === text.length && from === 0 ? text : text.slice(from, to);
-    const found = (runPattern as unknown as { match(s: string): string[] | null }).match(chunk);
-    let pos = 0;
-    for (const m of found ?? []) {
-      const at = chunk.indexOf(m, pos);
-      if (at < 0) break;
-      pos = at + m.length;
-      yield { start: from + at, end: from + pos };
-    }
-    from = to;
-  }
 }
 
 function round(x: number): number {
