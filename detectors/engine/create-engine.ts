@@ -40,7 +40,7 @@ export function loadBuiltinPacks(dir = PACKS_DIR): BuiltinPacks {
   const packs: BuiltinPacks = {
     injection: new CompiledPack('prompt-injection', loadPackDir(join(dir, 'prompt-injection'))),
     pii: new CompiledPack('pii', loadPackDir(join(dir, 'pii'))),
-    secrets: new CompiledPack('secrets', loadPackDir(join(dir, 'secrets')), { placeholderCheck: true }),
+    secrets: new CompiledPack('secrets', loadPackDir(join(dir, 'secrets')), { placeholderCheck: true, nonAsciiApart: true, ansiBoundaries: true }),
     toolPoisoning: new CompiledPack('tool-poisoning', loadPackDir(join(dir, 'tool-poisoning'))),
     classifier: InjectionClassifier.load(join(dir, 'prompt-injection', 'classifier.json')),
   };

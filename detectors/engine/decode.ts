@@ -27,7 +27,9 @@ const SOURCES = {
   base64: '[A-Za-z0-9+/_-]{20,}={0,2}',
   hex: '(?:\\\\x)?(?:[0-9a-fA-F]{2}(?:\\\\x|\\s)?){12,}',
   url: '(?:[^\\s%]{0,40}%[0-9a-fA-F]{2}){4,}[^\\s%]{0,40}',
-  html: '(?:[^\\s&]{0,20}&#?[a-zA-Z0-9]{2,8};){3,}[^\\s&]{0,20}',
+  // Entities with up to a few words between them: HTML-escaped code keeps its spaces
+  // (`&quot;password&quot;: &quot;…&quot;`), and a key and its value must decode together.
+  html: '(?:[^\\s&]{0,64}(?:[ \\t]{1,4}[^\\s&]{0,64}){0,3}&#?[a-zA-Z0-9]{2,8};){2,}[^\\s&]{0,20}',
 } as const;
 type Encoding = keyof typeof SOURCES;
 const ORDER: Encoding[] = ['base64', 'hex', 'url', 'html'];
@@ -94,7 +96,9 @@ function decodeOne(encoding: DecodedSegment['encoding'], raw: string): string | 
         return hex.length % 2 === 0 ? Buffer.from(hex, 'hex').toString('utf8') : undefined;
       }
       case 'url': return decodeURIComponent(raw);
-      case 'html': return decodeHtml(raw);
+      // Two levels in one step (`&amp;quot;` → `"`): text escaped twice, as HTML inside an
+      // attribute or a JSON string of a page, reads as text only when both levels are undone.
+      case 'html': { const once = decodeHtml(raw); return once.includes('&') ? decodeHtml(once) : once; }
     }
   } catch {
     return undefined;

@@ -24,7 +24,7 @@ const packs = readdirSync(PACKS_DIR).filter((d) => statSync(join(PACKS_DIR, d)).
 
 describe.each(packs)('pack %s', (pack) => {
   const rules = loadPackDir(join(PACKS_DIR, pack));
-  const compiled = new CompiledPack(pack, rules, { placeholderCheck: pack === 'secrets' });
+  const compiled = new CompiledPack(pack, rules, pack === 'secrets' ? { placeholderCheck: true, nonAsciiApart: true, ansiBoundaries: true } : {});
   const view = pack === 'prompt-injection' || pack === 'tool-poisoning' ? 'folded' : 'strict';
 
   it('has rules, each with at least one true and one false positive example', () => {

@@ -29,7 +29,7 @@ function pats() {
     base64: compilePattern('engine.decode-base64', '[A-Za-z0-9+/_-]{20,}={0,2}'),
     hex: compilePattern('engine.decode-hex', '(?:\\\\x)?(?:[0-9a-fA-F]{2}(?:\\\\x|\\s)?){12,}'),
     url: compilePattern('engine.decode-url', '(?:[^\\s%]{0,40}%[0-9a-fA-F]{2}){4,}[^\\s%]{0,40}'),
-    html: compilePattern('engine.decode-html', '(?:[^\\s&]{0,20}&#?[a-zA-Z0-9]{2,8};){3,}[^\\s&]{0,20}'),
+    html: compilePattern('engine.decode-html', '(?:[^\\s&]{0,64}(?:[ \\t]{1,4}[^\\s&]{0,64}){0,3}&#?[a-zA-Z0-9]{2,8};){2,}[^\\s&]{0,20}'),
   };
   return patterns;
 }
@@ -83,7 +83,8 @@ function decodeOne(encoding: DecodedSegment['encoding'], raw: string): string | 
         return hex.length % 2 === 0 ? Buffer.from(hex, 'hex').toString('utf8') : undefined;
       }
       case 'url': return decodeURIComponent(raw);
-      case 'html': return decodeHtml(raw);
+      // Semantics kept in step with the live decoder (h21: spaced and twice-escaped HTML).
+      case 'html': { const once = decodeHtml(raw); return once.includes('&') ? decodeHtml(once) : once; }
     }
   } catch {
     return undefined;

@@ -5,6 +5,7 @@
  */
 import { compilePattern, compileSet, escapeLiteral, matchAll, type Re2Pattern, type Re2Set } from './re2-seam.js';
 import type { RuleSpec } from './rule-file.js';
+import { blankTerminalEscapes } from '../../../../../detectors/engine/pack.js';
 import { VALIDATORS, isPlaceholder, shannonEntropy } from './validators.js';
 
 /** A raw hit in the scanned (view) text, before mapping to the original. */
@@ -24,6 +25,8 @@ interface CompiledRule {
 export interface PackOptions {
   /** Drop values that look like placeholders (`sk-xxxx`, `<YOUR_KEY>`); for secrets. */
   placeholderCheck?: boolean;
+  /** Semantics kept in step with the live pack (h21): terminal escapes blanked before matching. */
+  ansiBoundaries?: boolean;
 }
 
 /** A pack ready to run. */
@@ -67,6 +70,7 @@ export class CompiledPack {
    */
   run(text: string, lower: string | (() => string)): RawHit[] {
     if (!this.#set || !text.length) return [];
+    if (this.options.ansiBoundaries) text = blankTerminalEscapes(text);
     const candidate = this.#alwaysOn.slice();
     let any = candidate.includes(true);
     if (this.#keywordSet) {
