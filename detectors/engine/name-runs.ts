@@ -16,11 +16,11 @@
  * token), so the run ends before it. Work is linear: a failed step only re-reads blanks and
  * particles, which hold no capital a later search could start at.
  *
- * Unicode classes (Lu, Ll, L, M) come from RE2 itself, evaluated once per block of 4096 code
- * points over a constant string of that block's code points, so the tables agree with RE2's
- * Unicode version by construction; no JS regex is involved.
+ * Unicode classes (Lu, Ll, L, M) are ranges generated from RE2 itself (`unicode-classes.ts`, a
+ * test regenerates and compares them), so they agree with RE2's Unicode version; the BMP table
+ * is filled at warm-up (~1 ms), astral blocks of 4096 code points on first use. No JS regex is involved.
  */
-import { compilePattern, type Re2Pattern } from './re2-seam.js';
+import { CATEGORIES, loadClassRanges } from './unicode-classes.js';
 import { Utf16Scratch } from './utf16-units.js';
 
 const LU = 1;
@@ -35,38 +35,34 @@ const PARTICLES = ['van', 'von', 'vom', 'zu', 'de', 'der', 'den', 'del', 'della'
 const PARTICLE_MAX = Math.max(...PARTICLES.map((p) => p.length));
 const PARTICLE_CODES = new Set(PARTICLES.map((p) => { let h = 0; for (let k = 0; k < p.length; k++) h = h * 27 + (p.charCodeAt(k) - 96); return h; }));
 
-let negated: Array<[number, Re2Pattern]> | undefined;
-/** Class bits of every BMP code point (surrogates: none), filled by `warmNameRuns`. */
+/** Category ranges (loaded on first use) and the BMP table filled from them. */
+let ranges: number[][] | undefined;
 let bmp: Uint8Array | undefined;
-/** Class bits of astral code points, per block of 4096, built on first use. */
+/** Class bits of astral code points, per block of 4096, filled from the ranges on first use. */
 const astral: Array<Uint8Array | undefined> = [];
 
-/** Class bits of the code points [bi·4096, bi·4096 + 4096): RE2 replaces every code point outside a class by NUL. */
-function buildBlock(bi: number): Uint8Array {
-  negated ??= ([[LU, 'Lu'], [LL, 'Ll'], [LETTER, 'L'], [MARK, 'M']] as Array<[number, string]>)
-    .map(([bit, cat]) => [bit, compilePattern(`pii.person-name.class-${cat}`, `[^\\p{${cat}}]`)]);
-  const base = bi * BLOCK;
-  const cps: number[] = new Array<number>(BLOCK);
-  // Surrogate code points cannot be encoded: NUL stands in (no class, one unit like them).
-  for (let k = 0; k < BLOCK; k++) { const cp = base + k; cps[k] = cp >= 0xd800 && cp <= 0xdfff ? 0 : cp; }
-  const src = String.fromCodePoint(...cps);
-  const w = base >= 0x10000 ? 2 : 1;
-  const out = new Uint8Array(BLOCK);
-  for (const [bit, re] of negated) {
-    const r = (re as unknown as { replace(s: string, by: string): string }).replace(src, w === 2 ? '\0\0' : '\0');
-    if (r.length !== src.length) throw new Error('name-runs: class table build changed the text length');
-    for (let k = 0; k < BLOCK; k++) if (r.charCodeAt(k * w) !== 0) out[k]! |= bit;
+/** Set `bit` in `out` for the code points of `r` (flat [start, end) ranges) inside [base, base + out.length). */
+function fill(out: Uint8Array, base: number, r: number[], bit: number): void {
+  const top = base + out.length;
+  // First range ending after base (binary search over the ends).
+  let lo = 0;
+  let hi = r.length / 2;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (r[2 * mid + 1]! <= base) lo = mid + 1; else hi = mid; }
+  for (let k = 2 * lo; k < r.length && r[k]! < top; k += 2) {
+    for (let cp = Math.max(base, r[k]!), e = Math.min(top, r[k + 1]!); cp < e; cp++) out[cp - base]! |= bit;
   }
+}
+
+function classTable(base: number, size: number): Uint8Array {
+  if (!ranges) { const all = loadClassRanges(); ranges = CATEGORIES.map((c) => all[c]); }
+  const out = new Uint8Array(size);
+  ranges.forEach((r, i) => fill(out, base, r, 1 << i));
   return out;
 }
 
-/** Build the BMP class table now (the engine warms the name detector, so the first scan does not pay). */
+/** Load the category ranges and fill the BMP table now (the engine warms the name detector, so the first scan does not pay). */
 export function warmNameRuns(): Uint8Array {
-  if (bmp) return bmp;
-  const t = new Uint8Array(0x10000);
-  for (let bi = 0; bi < 16; bi++) t.set(buildBlock(bi), bi * BLOCK);
-  bmp = t;
-  return t;
+  return (bmp ??= classTable(0, 0x10000));
 }
 
 /** Class bits of the code point at `i` (`u` read below `to`), plus its width in units × 16. */
@@ -78,7 +74,7 @@ function at(u: Uint16Array, i: number, to: number, t: Uint8Array): number {
     if (d >= 0xdc00 && d <= 0xdfff) {
       const cp = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
       const bi = cp >>> 12;
-      const block = astral[bi] ?? (astral[bi] = buildBlock(bi));
+      const block = astral[bi] ?? (astral[bi] = classTable(bi * BLOCK, BLOCK));
       return block[cp & (BLOCK - 1)]! | 32;
     }
   }

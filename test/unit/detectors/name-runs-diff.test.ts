@@ -4,11 +4,13 @@
  * (reference/name-runs-old.ts), on seeded random text built from capitals and small letters of
  * many scripts (astral ones included), combining marks, title-case and uncased letters, initials,
  * apostrophes and hyphens, every surname particle, blanks and other whitespace, lone surrogates,
- * plus long texts that cross the 32 K matching windows and hand-written hostile strings. Starts nothing.
+ * plus long texts that cross the 32 K matching windows and hand-written hostile strings; and the
+ * shipped Unicode category ranges against RE2's own classification of every code point. Starts nothing.
  */
 import { describe, expect, it } from 'vitest';
 import { findNameRuns, NAME_RUN_WINDOW } from '../../../detectors/engine/name-runs.js';
 import { runs } from './reference/name-runs-old.js';
+import { classRangesFromRe2, loadClassRanges } from '../../../detectors/engine/unicode-classes.js';
 import { rng } from '../../../eval/classifier/generate.js';
 
 const PIECES = [
@@ -43,6 +45,13 @@ function oldRuns(text: string): number[] {
 }
 
 describe('name-run scanner against the RE2 finder', () => {
+  it('ships the Unicode category ranges RE2 itself reports for every code point (regenerate with unicode-classes.ts --write)', () => {
+    const shipped = loadClassRanges();
+    const fromRe2 = classRangesFromRe2();
+    expect(fromRe2.Lu.length).toBeGreaterThan(500);
+    expect(shipped).toEqual(fromRe2);
+  });
+
   it('finds identical runs on 20 000 seeded random strings of names, particles, marks, astral letters and surrogates', () => {
     const r = rng(0x5eed20);
     let compared = 0;
