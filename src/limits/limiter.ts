@@ -28,6 +28,8 @@ interface Held {
   price: PriceConfig | undefined;
   rules: PlannedRule[];
   store: LimitStore;
+  /** The store's note for settling (ReserveResult.ref). */
+  ref: unknown;
 }
 
 /** Internal options of {@link StoreLimiter}. */
@@ -84,7 +86,7 @@ export class StoreLimiter implements Limiter {
       return { ok: false, denial, headers };
     }
     const reservation: Reservation = Object.freeze({ id, reservedTokens: tokens, reservedUsd: nanoUsd / 1e9 });
-    this.#held.set(reservation, { settled: false, now, price, rules, store });
+    this.#held.set(reservation, { settled: false, now, price, rules, store, ref: result.ref });
     return { ok: true, reservation, headers };
   }
 
@@ -100,12 +102,12 @@ export class StoreLimiter implements Limiter {
       const actual = r.metric === 'usd' ? actualNano : actualTokens;
       // A sliding entry that was exact needs no change; a calendar hold must still become usage.
       if (actual === r.op.cost && r.op.kind === 'sliding') continue;
-      entries.push({ key: r.op.key, kind: r.op.kind, reserved: r.op.cost, actual, windowEnd: r.op.windowEnd,
+      entries.push({ key: r.op.key, group: r.op.group, field: r.op.field, kind: r.op.kind, reserved: r.op.cost, actual, windowEnd: r.op.windowEnd,
         expiresAt: r.op.kind === 'sliding' ? h.now + r.op.windowMs : undefined });
     }
     if (entries.length === 0) return;
     try {
-      await h.store.settle({ id: reservation.id, now: this.#o.clock(), entries });
+      await h.store.settle({ id: reservation.id, now: this.#o.clock(), entries, ref: h.ref });
     } catch (err) {
       // The hold ages out on its own (sliding window or hold expiry); nothing leaks for long.
       this.#o.metrics.storeErrors.inc({ store: h.store.kind, op: 'settle' });

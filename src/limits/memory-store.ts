@@ -4,7 +4,7 @@
  * between check and take). Expired sliding entries and holds are swept on touch; keys whose
  * windows ended are dropped by a periodic sweep.
  */
-import type { LimitStore, PeekResult, ReserveOp, ReserveResult, RuleOp, RuleState, SettleEntry } from './store.js';
+import type { LimitStore, PeekResult, PeekRule, ReserveOp, ReserveResult, RuleOp, RuleState, SettleOp } from './store.js';
 import { CALENDAR_GRACE_MS } from './store.js';
 
 interface Entry { id: string; amount: number; expires: number }
@@ -74,7 +74,7 @@ export class MemoryStore implements LimitStore {
     return { ok: true, states };
   }
 
-  async settle(op: { id: string; now: number; entries: SettleEntry[] }): Promise<void> {
+  async settle(op: SettleOp): Promise<void> {
     for (const e of op.entries) {
       const s = this.#rules.get(e.key);
       if (!s) {
@@ -100,7 +100,7 @@ export class MemoryStore implements LimitStore {
     }
   }
 
-  async peek(now: number, rules: Array<Pick<RuleOp, 'key' | 'kind' | 'windowMs' | 'windowEnd'>>): Promise<PeekResult[]> {
+  async peek(now: number, rules: PeekRule[]): Promise<PeekResult[]> {
     return rules.map((r) => {
       const s = this.#rules.get(r.key);
       if (!s) return { used: 0, held: 0, resetMs: 0 };

@@ -2,7 +2,8 @@
  * Turns the limits that apply to a request (agent, and its team and key when configured) into
  * the store rules one admission checks and takes from. Keys are `<kind>:<scope>:<name>:<what>`,
  * names URI-encoded so a `:` in a name cannot alias another key; the store adds the versioned
- * prefix (`llmfw:v1:` by default).
+ * prefix (`llmfw:v1:` by default). Every rule of a scope shares the group `<scope>:<name>` (the
+ * Redis store keeps a group's counters together); its field is `<what>` without the window id.
  */
 import type { LimitsConfig, Window } from '../policy/types.js';
 import type { RuleOp } from './store.js';
@@ -43,29 +44,24 @@ export function planRules(scopes: ScopeLimits[], costs: Costs, now: number): Pla
     const sliding = (what: string, label: string, metric: Metric, limit: number, windowMs: number, window: Window): void => {
       const cost = metric === 'requests' ? costs.requests : costs.tokens;
       out.push({
-        op: { key: `sw:${base}:${what}`, kind: 'sliding', limit, cost, windowMs, windowEnd: 0, unit: metric === 'requests' },
+        op: { key: `sw:${base}:${what}`, group: base, field: what, kind: 'sliding', limit, cost, windowMs, windowEnd: 0, unit: metric === 'requests' },
         scope, name, metric, label, budget: false, window,
       });
     };
     if (limits.requestsPerSecond) sliding('rps', 'requestsPerSecond', 'requests', limits.requestsPerSecond, 1_000, 'second');
     if (limits.requestsPerMinute) sliding('rpm', 'requestsPerMinute', 'requests', limits.requestsPerMinute, 60_000, 'minute');
     if (limits.tokensPerMinute) sliding('tpm', 'tokensPerMinute', 'tokens', limits.tokensPerMinute, 60_000, 'minute');
-    if (limits.requestsPerMinute && limits.tokensPerMinute) {
-      // Every admission of this scope adds one tokens-per-minute entry: the request count is
-      // their number (see RuleOp.countOf).
-      out[out.length - 2]!.op.countOf = out[out.length - 1]!.op.key;
-    }
     for (const b of limits.budgets ?? []) {
       const w = calendarWindow(b.window, now);
       if (b.tokens !== undefined) {
         out.push({
-          op: { key: `cal:${base}:tok:${b.window}:${w.id}`, kind: 'calendar', limit: b.tokens, cost: costs.tokens, windowMs: 0, windowEnd: w.end },
+          op: { key: `cal:${base}:tok:${b.window}:${w.id}`, group: base, field: `tok:${b.window}`, kind: 'calendar', limit: b.tokens, cost: costs.tokens, windowMs: 0, windowEnd: w.end },
           scope, name, metric: 'tokens', label: `tokens/${b.window}`, budget: true, window: b.window,
         });
       }
       if (b.usd !== undefined) {
         out.push({
-          op: { key: `cal:${base}:usd:${b.window}:${w.id}`, kind: 'calendar', limit: Math.round(b.usd * 1e9), cost: costs.nanoUsd, windowMs: 0, windowEnd: w.end },
+          op: { key: `cal:${base}:usd:${b.window}:${w.id}`, group: base, field: `usd:${b.window}`, kind: 'calendar', limit: Math.round(b.usd * 1e9), cost: costs.nanoUsd, windowMs: 0, windowEnd: w.end },
           scope, name, metric: 'usd', label: `usd/${b.window}`, budget: true, window: b.window,
         });
       }

@@ -1,261 +1,297 @@
 /**
- * The Lua scripts of the Redis store. Each admission is ONE script call (check every rule, then
- * take from every rule, or from none), which also applies the settlements queued since the last
- * one (redis-store.ts); settlements with no admission to carry them go out as a batch. Redis runs
- * a script atomically, so limits stay exact however many firewall instances share the server.
+ * The Lua script of the Redis store (key layout 2). Each admission is ONE script call (check
+ * every rule, then take from every rule, or from none), which also applies the settlements
+ * queued since the last one (redis-store.ts); settlements with no admission to carry them, and
+ * usage reports, run the same script in other modes. Redis runs a script atomically, so limits
+ * stay exact however many firewall instances share the server.
  *
- * Cost matters: on a loaded 2-core host each redis.call inside a script costs several µs
- * (bench:limits, Redis CPU ms per request), so the scripts avoid calls: request counters
- * (`u` rules: every entry counts 1, never settled) are swept with one ZREMRANGEBYSCORE whose
- * count is the amount freed, and replies are integers rather than formatted strings.
+ * Cost shaped the layout (bench:limits and INFO commandstats on a 2-core host): inside a script
+ * every value that crosses between Redis and Lua costs about 0.4 µs (an ARGV string plus its
+ * `tonumber`, each field of an HMGET reply, each string built by `..`), each redis.call about 1
+ * µs plus its work, while MessagePack decodes in C at a fraction of that. Layout 1 (a hash and a
+ * sorted set per rule, 7 ARGV per rule, ~21 redis.calls for 4 rules) spent ~105 µs per
+ * admission, mostly outside the commands. So the counters of one group (a scope: agent, team or
+ * key; a tool; an address) live together, and everything crosses as MessagePack:
  *
- * Layout per rule: a hash `<key>` (`sum` for sliding windows; `used`/`held` for calendar windows)
- * and a sorted set `<key>:z` of entries `<reservationId>|<amount>` scored by when they stop
- * counting (sliding: taken-at + window; calendar holds: hold expiry). Expired entries are swept
- * on every touch, subtracting their amounts. `now` comes from the caller (ARGV), not Redis TIME,
- * so tests can drive windows with a fake clock; instances therefore need synchronised clocks
- * (NTP), which any production host has. Numbers written to Redis are formatted with `%.0f`
- * because Lua's default number formatting switches to exponent notation above 1e14; replies are
- * Lua numbers (integer replies, exact below 2^53).
+ * - `<prefix>lim2:{<group>}`: a string, the group's state packed as a map: [1] = exp (absolute
+ *   ms its TTL was set to), [2] = nx (a lower bound of every entry's score; 0 = unknown, INF =
+ *   no entries), [3] = n (number of entries), and per rule field: sliding `{sum, last}` (`last`:
+ *   when the newest entry leaves the window), calendar `{w, used, held, pw, pused, pheld}` (the
+ *   window end the counters belong to, and the previous window's, so late settlements and an
+ *   instance whose clock lags a little still land where layout 1's per-window keys put them);
+ * - `…:z`, a sorted set of MessagePack entries scored by when they stop counting: sliding
+ *   `[1, id, f, amount, f, amount…]` (one per admission and window length: requests and tokens
+ *   per minute share one entry), calendar holds `[2, id, f, windowEnd, amount…]` (scored at the
+ *   hold's expiry, removed on settlement), and settlement corrections `[3, id, f, delta]` (scored
+ *   like the entry they correct, so settling needs no read-and-rewrite of the original).
+ *
+ * An admission of one group then costs GET, ZRANGE (none before `nx`; plus ZREMRANGEBYRANK when
+ * entries expired), one ZREM of the holds its riding settlements close, ZADD and SET, whatever
+ * the number of rules. Key names come in KEYS; a group's two keys share a `{group}` hash tag.
+ * `now` comes from the caller, not Redis TIME, so tests drive windows with a fake clock;
+ * instances therefore need synchronised clocks (NTP).
  */
 
-const COMMON = `
-local function amountOf(member)
-  local p = string.find(member, '|', 1, true)
-  return tonumber(string.sub(member, p + 1)) or 0
+/**
+ * The one script. KEYS: state, zset per group (groups numbered from 1). ARGV[1]: MessagePack
+ * `[mode, now, grace, rules, adds, settles]`, the lists flat:
+ * - mode: 1 reserve, 2 dry run (check only), 3 settle only, 4 peek (usage report);
+ * - rules, 6 per rule: group, kind (1 sliding, 2 calendar), field, limit, cost, win (sliding:
+ *   window ms; calendar: the window's end);
+ * - adds, 3 per entry to add when admitted: group, score, member;
+ * - settles, 7 per entry: group, kind, field, member, reserved, actual, x: sliding: member is the
+ *   correction entry, x when the admission's entry leaves the window; calendar: member is the
+ *   hold entry, x the window's end.
+ * Returns (1, 2) `{ ok (1/0), failedIndex (1-based, 0 = none), retryAfterMs, remaining1, reset1, … }`;
+ * (4) `{ used1, held1, reset1, … }`; (3) `{ 1 }`.
+ */
+export const LIMITS_LUA = `
+local a = cmsgpack.unpack(ARGV[1])
+local mode, now, grace, R, A, S = a[1], a[2], a[3], a[4], a[5], a[6]
+local INF = 9e15
+local G = {}
+local function group(i)
+  local g = G[i]
+  if g then return g end
+  local raw = redis.call('GET', KEYS[2 * i - 1])
+  g = { s = KEYS[2 * i - 1], z = KEYS[2 * i], fresh = not raw, st = raw and cmsgpack.unpack(raw) or { 0, 0, 0 },
+    dirty = false, zadd = {}, zrem = {}, need = 0, target = 0 }
+  G[i] = g
+  return g
 end
-local function fmt(x) return string.format('%.0f', x) end
--- Drop expired entries of a rule. Returns (inUse, used, held, freed, exp, nx): the caller folds
--- -freed into its own HINCRBY (one write per rule instead of two); exp is the hash's 'exp' field
--- (absolute ms the keys' TTL was last set to, by the callers' clock) so TTLs are refreshed only
--- when needed instead of two PEXPIREs per rule per call. Calendar hashes also keep 'nx', a lower
--- bound of every hold's expiry: holds expire only when an instance crashes, so the ZSET is
--- scanned only once now reaches nx (then nx moves to the oldest remaining hold). nx is written
--- only to a hash that carries 'exp' (i.e. has a TTL), never creating a key without one.
-local function sweep(h, z, kind, now)
-  if kind ~= 'c' then
-    local v = redis.call('HMGET', h, 'sum', 'exp')
-    local freed = 0
-    if kind == 'u' then
-      -- Unit entries (each counts 1, never settled): the removed count is the amount freed, so
-      -- one command instead of reading the expired members first.
-      freed = redis.call('ZREMRANGEBYSCORE', z, '-inf', now)
-    else
-      local expired = redis.call('ZRANGEBYSCORE', z, '-inf', now)
-      if #expired > 0 then
-        for _, m in ipairs(expired) do freed = freed + amountOf(m) end
-        redis.call('ZREMRANGEBYSCORE', z, '-inf', now)
-      end
-    end
-    local s = (tonumber(v[1]) or 0) - freed
-    return s, s, 0, freed, tonumber(v[2]), nil
-  end
-  local v = redis.call('HMGET', h, 'used', 'held', 'exp', 'nx')
-  local exp, nx = tonumber(v[3]), tonumber(v[4])
-  local freed = 0
-  if not nx or nx <= now then
-    local expired = redis.call('ZRANGEBYSCORE', z, '-inf', now)
-    if #expired > 0 then
-      for _, m in ipairs(expired) do freed = freed + amountOf(m) end
-      redis.call('ZREMRANGEBYSCORE', z, '-inf', now)
-    end
-    local first = redis.call('ZRANGE', z, 0, 0, 'WITHSCORES')
-    nx = #first == 2 and tonumber(first[2]) or nil
-    if exp then
-      if nx then redis.call('HSET', h, 'nx', first[2]) elseif v[4] then redis.call('HDEL', h, 'nx') end
-    end
-  end
-  local used, held = tonumber(v[1]) or 0, (tonumber(v[2]) or 0) - freed
-  return used + held, used, held, freed, exp, nx
+local function sliding(g, f)
+  local x = g.st[f]
+  if not x then x = { 0, 0 } g.st[f] = x end
+  return x
 end
-local function lastScore(z)
-  local last = redis.call('ZRANGE', z, -1, -1, 'WITHSCORES')
-  if #last == 2 then return tonumber(last[2]) end
+-- The counters of calendar field f for the window ending at W: the table and the index of
+-- 'used' (held follows it); a newer W rolls the current window to the previous one; nil for a
+-- window older than both (or not started, unless create).
+local function slot(g, f, W, create)
+  local c = g.st[f]
+  if not c then
+    if not create then return nil end
+    c = { W, 0, 0, 0, 0, 0 }
+    g.st[f] = c
+    g.dirty = true
+    return c, 2
+  end
+  if c[1] == W then return c, 2 end
+  if W > c[1] then
+    if not create then return nil end
+    c[4], c[5], c[6], c[1], c[2], c[3] = c[1], c[2], c[3], W, 0, 0
+    g.dirty = true
+    return c, 2
+  end
+  if c[4] == W then return c, 5 end
   return nil
 end
--- Settle the entries given in ARGV[a..] against the KEYS pairs from index k. 7 arguments per
--- entry, all prepared by the caller so this loop builds no strings: kind (s|c), the admission's
--- member (id|reserved), the member for the actual amount ('' = none), the sliding entry's score
--- ('0' = unknown, read it), the counter delta (sliding: actual - reserved; calendar: -reserved),
--- the calendar usage to add ('0' = none), and the calendar key's TTL should it be recreated.
--- A hold that already expired is gone; the actual usage is still charged.
-local function settleAll(a, m, k)
-  for i = 1, m do
-    local o = a + (i - 1) * 7
-    local h, z = KEYS[k + 2 * i - 2], KEYS[k + 2 * i - 1]
-    if ARGV[o] ~= 'c' then
-      local score = ARGV[o + 3]
-      if score == '0' then score = redis.call('ZSCORE', z, ARGV[o + 1]) end
-      -- ZREM says whether the entry is still in the window (not swept): only then move it.
-      if score and redis.call('ZREM', z, ARGV[o + 1]) == 1 then
-        if ARGV[o + 2] ~= '' then redis.call('ZADD', z, score, ARGV[o + 2]) end
-        redis.call('HINCRBY', h, 'sum', ARGV[o + 4])
-      end
-    else
-      if redis.call('ZREM', z, ARGV[o + 1]) == 1 then redis.call('HINCRBY', h, 'held', ARGV[o + 4]) end
-      local add = ARGV[o + 5]
-      -- The key normally already carries its window's TTL (set at admission); it is (re)created
-      -- only when the hold's hash expired or was lost, i.e. when 'used' starts from this amount.
-      if add ~= '0' and redis.call('HINCRBY', h, 'used', add) == tonumber(add) then
-        redis.call('PEXPIRE', h, ARGV[o + 6])
-      end
-    end
-  end
-end
-`;
-
-/**
- * Check-and-reserve. KEYS: hash, zset for each rule, then hash, zset for each settle entry.
- * ARGV: now, holdUntil, dryRun (0/1), n, grace, m, then 7 per rule: kind (u|s|c|n), limit, cost,
- * member (`<id>|<cost>`), score (sliding: now + windowMs; calendar: holdUntil), windowMs,
- * windowEnd; then 7 per settle entry (see settleAll). The settlements queued since the last call
- * ride along and are applied first, so a request needs one round trip, not two. The caller
- * prepares members and scores as strings: string building is slow in Redis' Lua.
- * Returns { ok (1/0), failedIndex (1-based, 0 = none), retryAfterMs, remaining1, reset1, … }.
- *
- * Cost per rule in the steady state: sliding 5 commands (HMGET, ZRANGEBYSCORE, ZREMRANGEBYSCORE,
- * ZADD, HINCRBY), request counters 4 (HMGET, ZREMRANGEBYSCORE, ZADD, HINCRBY) or, next to a
- * tokens-per-minute rule, 1 (`n`: ZCARD of that rule's entries, KEYS are the companion's),
- * calendar 3 (HMGET, ZADD, HINCRBY); TTLs are refreshed about once per window and calendar holds scanned about once
- * per reservation TTL (see COMMON's sweep).
- */
-export const RESERVE_LUA = `${COMMON}
-local now, holdUntil, holdN = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[2])
-local dry, n, grace, m = ARGV[3] == '1', tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
-if m > 0 then settleAll(7 + n * 7, m, 2 * n + 1) end
-local inUse, used, freed, exps, nxs, costs, limits = {}, {}, {}, {}, {}, {}, {}
-for i = 1, n do
-  local o = 7 + (i - 1) * 7
-  costs[i], limits[i] = tonumber(ARGV[o + 2]), tonumber(ARGV[o + 1])
-  if ARGV[o] ~= 'n' then
-    local u, c, _, f, e, x = sweep(KEYS[2 * i - 1], KEYS[2 * i], ARGV[o], now)
-    inUse[i], used[i], freed[i], exps[i], nxs[i] = u, c, f, e, x
-  end
-end
-local fail = 0
-for i = 1, n do
-  -- An 'n' rule counts the live entries of its sliding companion (same admission, swept above).
-  if ARGV[7 + (i - 1) * 7] == 'n' then
-    local c = redis.call('ZCARD', KEYS[2 * i])
-    inUse[i], used[i], freed[i] = c, c, 0
-  end
-  if fail == 0 and inUse[i] + costs[i] > limits[i] then fail = i end
-end
-local out = { fail == 0 and 1 or 0, fail, 0 }
-if fail > 0 then
-  local o = 7 + (fail - 1) * 7
-  local kind, limit, cost = ARGV[o], limits[fail], costs[fail]
-  local windowMs, windowEnd = tonumber(ARGV[o + 5]), tonumber(ARGV[o + 6])
-  local retry
-  if cost > limit then
-    retry = kind ~= 'c' and windowMs or math.max(0, windowEnd - now)
-  elseif kind ~= 'c' then
-    retry = windowMs
-    local need = inUse[fail] + cost - limit
-    local entries = redis.call('ZRANGE', KEYS[2 * fail], 0, 999, 'WITHSCORES')
-    for j = 1, #entries, 2 do
-      need = need - (kind == 'n' and 1 or amountOf(entries[j]))
-      if need <= 0 then retry = math.max(1, tonumber(entries[j + 1]) - now) break end
-    end
-  elseif used[fail] + cost <= limit then
-    retry = 1000 -- blocked only by in-flight holds, which settle or expire soon
-  else
-    retry = math.max(1, windowEnd - now)
-  end
-  out[3] = retry
-end
-for i = 1, n do
-  local o = 7 + (i - 1) * 7
-  local h, z = KEYS[2 * i - 1], KEYS[2 * i]
-  local kind, cost, f = ARGV[o], costs[i], freed[i]
-  local field = kind ~= 'c' and 'sum' or 'held'
-  local windowMs = tonumber(ARGV[o + 5])
-  local taken = fail == 0 and cost or 0 -- a dry run reports what would be left after taking
-  -- Sliding entries are added even at cost 0: an 'n' rule may count them.
-  if fail == 0 and not dry and kind ~= 'n' and (taken > 0 or kind == 's') then
-    redis.call('ZADD', z, ARGV[o + 4], ARGV[o + 3])
-    -- TTLs are relative to the caller's clock, never Redis' own (no PEXPIREAT). Sliding keys
-    -- live 2 windows and are refreshed once less than one window + 1 s is left; calendar keys
-    -- live until the window's end + grace, set once per window.
-    local e = exps[i]
-    if kind ~= 'c' then
-      if not e or e < now + windowMs + 1000 then
-        local ttl = 2 * windowMs + 1000
-        redis.call('PEXPIRE', z, fmt(ttl))
-        redis.call('HSET', h, 'exp', fmt(now + ttl))
-        redis.call('PEXPIRE', h, fmt(ttl))
-      end
-    else
-      local windowEnd = tonumber(ARGV[o + 6])
-      local x = nxs[i]
-      local nx = (not x or holdN < x) and holdUntil or nil
-      if e ~= windowEnd then
-        local ttl = math.max(1, windowEnd + grace - now)
-        redis.call('PEXPIRE', z, fmt(ttl))
-        if nx then redis.call('HSET', h, 'exp', ARGV[o + 6], 'nx', nx) else redis.call('HSET', h, 'exp', ARGV[o + 6]) end
-        redis.call('PEXPIRE', h, fmt(ttl))
-      elseif nx then
-        redis.call('HSET', h, 'nx', nx)
-      end
-    end
-    if f == 0 then
-      if cost ~= 0 then redis.call('HINCRBY', h, field, ARGV[o + 2]) end
-    elseif cost ~= f then
-      redis.call('HINCRBY', h, field, fmt(cost - f))
-    end
-  elseif f ~= 0 then
-    redis.call('HINCRBY', h, field, fmt(-f))
-  end
-  out[#out + 1] = math.max(0, limits[i] - inUse[i] - taken)
-  local reset
-  if kind ~= 'c' then
-    if taken > 0 and not dry then
-      reset = windowMs -- the entry just added is the newest: it leaves the window last
-    else
-      local last = lastScore(z)
-      reset = last and math.max(0, last - now) or 0
-      if taken > 0 then reset = math.max(reset, windowMs) end
+-- An entry left its window: take its amounts off the counters it added to.
+local function expire(g, member)
+  local m = cmsgpack.unpack(member)
+  if m[1] == 2 then
+    for j = 3, #m, 3 do
+      local c, i = slot(g, m[j], m[j + 1], false)
+      if c then c[i + 1] = c[i + 1] - m[j + 2] end
     end
   else
-    reset = math.max(0, tonumber(ARGV[o + 6]) - now)
+    for j = 3, #m, 2 do
+      local x = sliding(g, m[j])
+      x[1] = x[1] - m[j + 1]
+    end
   end
-  out[#out + 1] = reset
 end
-return out
-`;
+-- Drop the group's expired entries (none scores below nx, so nothing to read before then).
+local function sweep(g)
+  local st = g.st
+  if st[2] > now then return end
+  local gone, start, k, nx = 0, 0, 4, INF
+  while true do
+    local e = redis.call('ZRANGE', g.z, start, start + k - 1, 'WITHSCORES')
+    local live = false
+    for j = 1, #e, 2 do
+      local s = tonumber(e[j + 1])
+      if s > now then nx = s live = true break end
+      expire(g, e[j])
+      gone = gone + 1
+    end
+    if live or #e < 2 * k then break end
+    start, k = start + k, 256
+  end
+  if gone > 0 then
+    redis.call('ZREMRANGEBYRANK', g.z, 0, gone - 1)
+    st[3] = math.max(0, st[3] - gone)
+  end
+  if st[2] ~= nx then st[2] = nx g.dirty = true end
+  if gone > 0 then g.dirty = true end
+end
+local function add(g, score, member)
+  local z = g.zadd
+  z[#z + 1] = score
+  z[#z + 1] = member
+  local nx = g.st[2]
+  if nx ~= 0 and score < nx then g.st[2] = score end
+  g.dirty = true
+end
+local function keep(g, need, target)
+  if need > g.need then g.need = need end
+  if target > g.target then g.target = target end
+end
+local function amountIn(member, f)
+  local m = cmsgpack.unpack(member)
+  if m[1] == 2 then return 0 end
+  for j = 3, #m, 2 do if m[j] == f then return m[j + 1] end end
+  return 0
+end
 
-/**
- * Settle a batch (the settlements no admission took along). KEYS: hash, zset per entry.
- * ARGV: m, then 7 per entry (see settleAll).
- */
-export const SETTLE_LUA = `${COMMON}
-settleAll(2, tonumber(ARGV[1]), 1)
-return 1
-`;
+for j = 1, #R, 6 do group(R[j]) end
+for j = 1, #S, 7 do group(S[j]) end
+-- Sweep first (settling an expired hold then finds it gone), then settle, so the admission
+-- that carries the settlements sees their effect.
+if mode ~= 3 then for _, g in pairs(G) do sweep(g) end end
+for j = 1, #S, 7 do
+  local g, f, member, reserved, actual, x = G[S[j]], S[j + 2], S[j + 3], S[j + 4], S[j + 5], S[j + 6]
+  if S[j + 1] == 1 then
+    -- The entry still counts (x > now) and the group's state exists: correct it where it stands.
+    if x > now and not g.fresh then
+      add(g, x, member)
+      local c = sliding(g, f)
+      c[1] = c[1] + actual - reserved
+    end
+  else
+    local removed = g.zrem[member]
+    if removed == nil then
+      removed = redis.call('ZREM', g.z, member)
+      g.zrem[member] = removed
+      if removed == 1 then g.st[3] = math.max(0, g.st[3] - 1) end
+    end
+    local c, i = slot(g, f, x, true)
+    if c then
+      -- A hold that already expired was swept; the actual usage is charged either way.
+      if removed == 1 then c[i + 1] = c[i + 1] - reserved end
+      if actual > 0 then c[i] = c[i] + actual end
+      g.dirty = true
+      keep(g, x + grace, x + grace)
+    end
+  end
+end
 
-/**
- * Peek (sweeps, takes nothing). KEYS: hash, zset per rule. ARGV: now, n, then per rule: kind,
- * windowEnd. Returns used, held, resetMs per rule.
- */
-export const PEEK_LUA = `${COMMON}
-local now, n = tonumber(ARGV[1]), tonumber(ARGV[2])
 local out = {}
-for i = 1, n do
-  local kind, windowEnd = ARGV[1 + 2 * i], tonumber(ARGV[2 + 2 * i])
-  local h, z = KEYS[2 * i - 1], KEYS[2 * i]
-  local _, used, held, freed = sweep(h, z, kind == 'n' and 's' or kind, now)
-  if freed ~= 0 then redis.call('HINCRBY', h, kind ~= 'c' and 'sum' or 'held', fmt(-freed)) end
-  if kind == 'n' then used = redis.call('ZCARD', z) end
-  local reset = 0
-  if kind ~= 'c' then
-    local last = lastScore(z)
-    reset = last and math.max(0, last - now) or 0
-  else
-    reset = math.max(0, windowEnd - now)
+if mode == 1 or mode == 2 then
+  local inUse, slots, idx = {}, {}, {}
+  local fail = 0
+  for j = 1, #R, 6 do
+    local n = (j + 5) / 6
+    local g, f = G[R[j]], R[j + 2]
+    if R[j + 1] == 1 then
+      inUse[n] = sliding(g, f)[1]
+    else
+      local c, i = slot(g, f, R[j + 5], true)
+      slots[n], idx[n] = c or false, i
+      inUse[n] = c and c[i] + c[i + 1] or 0
+    end
+    if fail == 0 and inUse[n] + R[j + 4] > R[j + 3] then fail = n end
   end
-  out[#out + 1] = fmt(used)
-  out[#out + 1] = fmt(held)
-  out[#out + 1] = fmt(reset)
+  out[1], out[2], out[3] = fail == 0 and 1 or 0, fail, 0
+  if fail > 0 then
+    local j = fail * 6 - 5
+    local g, kind, f, limit, cost, win = G[R[j]], R[j + 1], R[j + 2], R[j + 3], R[j + 4], R[j + 5]
+    local retry
+    if cost > limit then
+      retry = kind == 1 and win or math.max(0, win - now)
+    elseif kind == 1 then
+      -- When enough of the window's entries have left it (entries of one score leave together:
+      -- a correction shares its entry's score).
+      retry = win
+      local need = inUse[fail] + cost - limit
+      local e = redis.call('ZRANGE', g.z, 0, 999, 'WITHSCORES')
+      for q = 1, #e, 2 do
+        need = need - amountIn(e[q], f)
+        if need <= 0 and e[q + 3] ~= e[q + 1] then retry = math.max(1, tonumber(e[q + 1]) - now) break end
+      end
+    elseif slots[fail] and slots[fail][idx[fail]] + cost <= limit then
+      retry = 1000 -- blocked only by in-flight holds, which settle or expire soon
+    else
+      retry = math.max(1, win - now)
+    end
+    out[3] = retry
+  end
+  local take = fail == 0 and mode == 1
+  for j = 1, #R, 6 do
+    local n = (j + 5) / 6
+    local g, kind, f, limit, cost, win = G[R[j]], R[j + 1], R[j + 2], R[j + 3], R[j + 4], R[j + 5]
+    local taken = fail == 0 and cost or 0 -- a dry run reports what would be left after taking
+    local reset
+    if kind == 1 then
+      local c = sliding(g, f)
+      if take and cost > 0 then
+        c[1] = c[1] + cost
+        if now + win > c[2] then c[2] = now + win end
+        reset = win -- the entry just added is the newest: it leaves the window last
+      else
+        reset = math.max(0, c[2] - now)
+        if taken > 0 then reset = math.max(reset, win) end
+      end
+      if take then keep(g, now + win + 1000, now + 2 * win + 1000) end
+    else
+      local c = slots[n]
+      if take and c then
+        c[idx[n] + 1] = c[idx[n] + 1] + cost
+        keep(g, win + grace, win + grace)
+      end
+      reset = math.max(0, win - now)
+    end
+    out[#out + 1] = math.max(0, limit - inUse[n] - taken)
+    out[#out + 1] = reset
+  end
+  if take then
+    for j = 1, #A, 3 do add(G[A[j]], A[j + 1], A[j + 2]) end
+    for _, g in pairs(G) do g.dirty = true end
+  end
+elseif mode == 4 then
+  for j = 1, #R, 6 do
+    local g, f, win = G[R[j]], R[j + 2], R[j + 5]
+    if R[j + 1] == 1 then
+      local c = g.st[f]
+      out[#out + 1] = c and c[1] or 0
+      out[#out + 1] = 0
+      out[#out + 1] = c and math.max(0, c[2] - now) or 0
+    else
+      local c, i = slot(g, f, win, false)
+      out[#out + 1] = c and c[i] or 0
+      out[#out + 1] = c and c[i + 1] or 0
+      out[#out + 1] = math.max(0, win - now)
+    end
+  end
+else
+  out[1] = 1
+end
+
+-- Writes: one ZADD and one SET per group, TTLs only when they run short. TTLs are relative to
+-- the caller's clock (PX/PEXPIRE, never Redis' own): sliding windows keep the keys 2 windows and
+-- refresh once less than one window + 1 s is left; calendar windows keep them to the window's
+-- end + grace. A zset with no entries (n = 0) is created by the ZADD and gets its TTL then. A
+-- state nobody asked to keep (a peek or dry run of an unknown group) is not written.
+for _, g in pairs(G) do
+  local st = g.st
+  local created = false
+  if #g.zadd > 0 then
+    created = st[3] == 0
+    redis.call('ZADD', g.z, unpack(g.zadd))
+    st[3] = st[3] + #g.zadd / 2
+  end
+  local ttl = 0
+  if g.need > 0 and st[1] < g.need then
+    st[1] = g.target
+    ttl = g.target - now
+  end
+  if ttl > 0 then
+    redis.call('SET', g.s, cmsgpack.pack(st), 'PX', ttl)
+    redis.call('PEXPIRE', g.z, ttl)
+  elseif g.dirty and not g.fresh then
+    redis.call('SET', g.s, cmsgpack.pack(st), 'KEEPTTL')
+    if created then redis.call('PEXPIRE', g.z, math.max(1, st[1] - now)) end
+  end
 end
 return out
 `;

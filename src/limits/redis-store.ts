@@ -17,17 +17,20 @@
  * surfaces as {@link StoreUnavailableError}; the limiter applies the policy's fail mode.
  */
 import { Redis, type RedisOptions } from 'ioredis';
-import type { LimitStore, PeekResult, ReserveOp, ReserveResult, RuleOp, RuleState, SettleEntry } from './store.js';
+import type { LimitStore, PeekResult, PeekRule, ReserveOp, ReserveResult, RuleState, SettleOp } from './store.js';
 import { CALENDAR_GRACE_MS, StoreUnavailableError } from './store.js';
-import { PEEK_LUA, RESERVE_LUA, SETTLE_LUA } from './redis-scripts.js';
+import { LIMITS_LUA } from './redis-scripts.js';
+import { encode, type Packable } from './msgpack.js';
 
-type Script = (numKeys: number, args: string[]) => Promise<unknown>;
-interface Scripted { llmfwReserve: Script; llmfwSettle: Script; llmfwPeek: Script }
+type Script = (numKeys: number, args: Array<string | Buffer>) => Promise<unknown>;
+/** A reservation's calendar hold entry per group (ReserveResult.ref): what settling removes. */
+type HoldRef = [group: string, member: Buffer];
+interface Scripted { llmfwLimits: Script }
 
 /** Options of {@link RedisStore}. */
 export interface RedisStoreOptions {
   url: string;
-  /** Prepended to every key; versioned (`llmfw:v1:`) so a format change can move to v2. */
+  /** Prepended to every key (`llmfw:v1:`); the limits keys then carry their own layout version (`lim2:`). */
   keyPrefix: string;
   /** A command that takes longer fails (ms). Default 1000: long enough that a saturated event loop (timers fire before socket reads) does not turn slow replies into false outages, short enough that a hung Redis cannot stall requests. */
   commandTimeoutMs?: number;
@@ -39,7 +42,7 @@ export interface RedisStoreOptions {
   settleDelayMs?: number;
 }
 
-interface QueuedSettle { op: { id: string; now: number; entries: SettleEntry[] }; resolve: () => void; reject: (err: Error) => void }
+interface QueuedSettle { op: SettleOp; resolve: () => void; reject: (err: Error) => void }
 
 /** Settlement entries (counters) carried by one script call at most: keeps each call short. */
 const MAX_RIDER_ENTRIES = 64;
@@ -48,18 +51,16 @@ const MAX_RIDER_ENTRIES = 64;
 export class RedisStore implements LimitStore {
   readonly kind = 'redis' as const;
   readonly client: Redis;
-  readonly #prefix: string;
   readonly #settleDelayMs: number;
   /** Settlements waiting for an admission (or the timer) to carry them. */
   #queue: QueuedSettle[] = [];
   /** Counters to settle across the queue (a settlement touches one per budget or window). */
   #queuedEntries = 0;
   #timer: NodeJS.Timeout | undefined;
-  /** `<prefix><key>` and its `:z`, per rule key, so hot keys are not rebuilt on every call. */
-  #keyCache = new Map<string, readonly [string, string]>();
+  readonly #groupKeys: GroupKeys;
 
   constructor(o: RedisStoreOptions) {
-    this.#prefix = o.keyPrefix;
+    this.#groupKeys = new GroupKeys(o.keyPrefix);
     this.#settleDelayMs = o.settleDelayMs ?? 5;
     this.client = new Redis(o.url, {
       enableOfflineQueue: false,
@@ -71,9 +72,7 @@ export class RedisStore implements LimitStore {
       ...o.redisOptions,
     });
     this.client.on('error', (err: Error) => o.onError?.(err));
-    this.client.defineCommand('llmfwReserve', { lua: RESERVE_LUA });
-    this.client.defineCommand('llmfwSettle', { lua: SETTLE_LUA });
-    this.client.defineCommand('llmfwPeek', { lua: PEEK_LUA });
+    this.client.defineCommand('llmfwLimits', { lua: LIMITS_LUA });
   }
 
   /** Resolve once connected (or after `timeoutMs`, connected or not: the fail mode covers the rest). */
@@ -97,22 +96,45 @@ export class RedisStore implements LimitStore {
   }
 
   async reserve(op: ReserveOp): Promise<ReserveResult> {
-    const argv: string[] = [];
-    for (const r of op.rules) this.#pushKeys(argv, r.countOf ?? r.key);
-    const riders = this.#take();
-    for (const q of riders) for (const e of q.op.entries) this.#pushKeys(argv, e.key);
-    const hold = String(op.holdUntil);
-    argv.push(String(op.now), hold, op.dryRun ? '1' : '0', String(op.rules.length), GRACE, String(entryCount(riders)));
+    const call = new Call(this.#groupKeys);
+    const rules: Packable[] = [];
+    // Entries to add on admission: one per group and sliding window length (all its sliding
+    // rules' amounts), one hold per group (all its calendar amounts): see redis-scripts.ts.
+    const sliding = new Map<string, [number, number, Array<string | number>]>();
+    const holds = new Map<number, Array<string | number>>();
     for (const r of op.rules) {
-      const cost = String(r.cost);
-      const sliding = r.kind === 'sliding';
-      argv.push(sliding ? (r.countOf ? 'n' : r.unit ? 'u' : 's') : 'c', String(r.limit), cost, `${op.id}|${cost}`,
-        sliding ? String(op.now + r.windowMs) : hold, String(r.windowMs), String(r.windowEnd));
+      const g = call.group(r.group ?? r.key);
+      const field = r.field ?? 'v';
+      if (r.kind === 'sliding') {
+        rules.push(g, 1, field, r.limit, r.cost, r.windowMs);
+        if (r.cost > 0) {
+          const k = `${g}:${r.windowMs}`;
+          const e = sliding.get(k);
+          if (e) e[2].push(field, r.cost);
+          else sliding.set(k, [g, op.now + r.windowMs, [1, op.id, field, r.cost]]);
+        }
+      } else {
+        rules.push(g, 2, field, r.limit, r.cost, r.windowEnd);
+        if (r.cost > 0) {
+          const h = holds.get(g);
+          if (h) h.push(field, r.windowEnd, r.cost);
+          else holds.set(g, [2, op.id, field, r.windowEnd, r.cost]);
+        }
+      }
     }
-    pushSettleArgs(argv, riders);
-    let raw: Array<number | string>;
+    const adds: Packable[] = [];
+    for (const [g, score, member] of sliding.values()) adds.push(g, score, encode(member));
+    const ref: HoldRef[] = [];
+    for (const [g, h] of holds) {
+      const member = encode(h);
+      adds.push(g, op.holdUntil, member);
+      ref.push([call.names[g - 1]!, member]);
+    }
+    const riders = this.#take();
+    const settles = settleArgs(call, riders);
+    let raw: number[];
     try {
-      raw = (await this.#run('llmfwReserve', 2 * (op.rules.length + entryCount(riders)), argv)) as Array<number | string>;
+      raw = (await this.#run('Reserve', call, [op.dryRun ? 2 : 1, op.now, CALENDAR_GRACE_MS, rules, adds, settles])) as number[];
     } catch (err) {
       for (const q of riders) q.reject(err as Error);
       throw err;
@@ -120,12 +142,12 @@ export class RedisStore implements LimitStore {
     for (const q of riders) q.resolve();
     const states: RuleState[] = [];
     for (let i = 3; i < raw.length; i += 2) states.push({ remaining: Number(raw[i]), resetMs: Number(raw[i + 1]) });
-    if (Number(raw[0]) === 1) return { ok: true, states };
+    if (Number(raw[0]) === 1) return { ok: true, states, ref };
     return { ok: false, index: Number(raw[1]) - 1, retryAfterMs: Number(raw[2]), states };
   }
 
   /** Queue the settlement; it resolves once applied (with the next admission or the timer's batch). */
-  settle(op: { id: string; now: number; entries: SettleEntry[] }): Promise<void> {
+  settle(op: SettleOp): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.#queue.push({ op, resolve, reject });
       this.#queuedEntries += op.entries.length;
@@ -134,14 +156,15 @@ export class RedisStore implements LimitStore {
     });
   }
 
-  async peek(now: number, rules: Array<Pick<RuleOp, 'key' | 'kind' | 'windowMs' | 'windowEnd' | 'countOf'>>): Promise<PeekResult[]> {
+  async peek(now: number, rules: PeekRule[]): Promise<PeekResult[]> {
     if (rules.length === 0) return [];
     this.#flush(); // queued settlements first: same connection, so Redis applies them before the peek
-    const argv: string[] = [];
-    for (const r of rules) this.#pushKeys(argv, r.countOf ?? r.key);
-    argv.push(String(now), String(rules.length));
-    for (const r of rules) argv.push(r.kind === 'sliding' ? (r.countOf ? 'n' : 's') : 'c', String(r.windowEnd));
-    const raw = (await this.#run('llmfwPeek', 2 * rules.length, argv)) as string[];
+    const call = new Call(this.#groupKeys);
+    const rs: Packable[] = [];
+    for (const r of rules) {
+      rs.push(call.group(r.group ?? r.key), r.kind === 'sliding' ? 1 : 2, r.field ?? 'v', 0, 0, r.kind === 'sliding' ? r.windowMs : r.windowEnd);
+    }
+    const raw = (await this.#run('Peek', call, [4, now, CALENDAR_GRACE_MS, rs, [], []])) as number[];
     const out: PeekResult[] = [];
     for (let i = 0; i < raw.length; i += 3) out.push({ used: Number(raw[i]), held: Number(raw[i + 1]), resetMs: Number(raw[i + 2]) });
     return out;
@@ -180,59 +203,83 @@ export class RedisStore implements LimitStore {
     if (this.#timer) { clearTimeout(this.#timer); this.#timer = undefined; }
     while (this.#queue.length > 0) {
       const batch = this.#take();
-      const argv: string[] = [];
-      for (const q of batch) for (const e of q.op.entries) this.#pushKeys(argv, e.key);
-      const numKeys = argv.length;
-      argv.push(String(entryCount(batch)));
-      pushSettleArgs(argv, batch);
-      this.#run('llmfwSettle', numKeys, argv)
+      const call = new Call(this.#groupKeys);
+      const settles = settleArgs(call, batch);
+      this.#run('Settle', call, [3, 0, CALENDAR_GRACE_MS, [], [], settles])
         .then(() => { for (const q of batch) q.resolve(); }, (err: Error) => { for (const q of batch) q.reject(err); });
     }
   }
 
-  #pushKeys(argv: string[], key: string): void {
-    let k = this.#keyCache.get(key);
-    if (!k) {
-      // Calendar keys carry their window id, so the cache turns over; bound it.
-      if (this.#keyCache.size >= 10_000) this.#keyCache.clear();
-      k = [this.#prefix + key, `${this.#prefix}${key}:z`] as const;
-      this.#keyCache.set(key, k);
-    }
-    argv.push(k[0], k[1]);
-  }
-
-  async #run(name: keyof Scripted, numKeys: number, argv: string[]): Promise<unknown> {
+  /** One script call; `op` names it in errors (`redis llmfwPeek failed: …`). */
+  async #run(op: 'Reserve' | 'Settle' | 'Peek', call: Call, args: Packable[]): Promise<unknown> {
     try {
-      return await (this.client as unknown as Scripted)[name](numKeys, argv);
+      return await (this.client as unknown as Scripted).llmfwLimits(call.keys.length, [...call.keys, encode(args)]);
     } catch (err) {
-      throw new StoreUnavailableError(`redis ${name} failed: ${(err as Error).message}`, { cause: err });
+      throw new StoreUnavailableError(`redis llmfw${op} failed: ${(err as Error).message}`, { cause: err });
     }
   }
 }
 
-function entryCount(qs: QueuedSettle[]): number {
-  let n = 0;
-  for (const q of qs) n += q.op.entries.length;
-  return n;
+/**
+ * The groups one script call touches, numbered from 1 in order of first use, and their KEYS
+ * (hash, zset per group). Key names are cached per group: the hot ones are the same every call.
+ */
+class Call {
+  readonly keys: string[] = [];
+  readonly names: string[] = [];
+  readonly #index = new Map<string, number>();
+  constructor(private readonly cache: GroupKeys) {}
+
+  group(name: string): number {
+    let i = this.#index.get(name);
+    if (i === undefined) {
+      i = this.names.push(name);
+      this.#index.set(name, i);
+      const k = this.cache.get(name);
+      this.keys.push(k[0], k[1]);
+    }
+    return i;
+  }
 }
 
-const GRACE = String(CALENDAR_GRACE_MS);
+/** `<prefix>lim2:{<group>}` and its `:z`, per group (the hash tag keeps both in one cluster slot). */
+class GroupKeys {
+  readonly #cache = new Map<string, readonly [string, string]>();
+  constructor(private readonly prefix: string) {}
 
-/** 7 arguments per entry in the layout of the scripts' settleAll (strings built here, not in Lua). */
-function pushSettleArgs(argv: string[], qs: QueuedSettle[]): void {
+  get(group: string): readonly [string, string] {
+    let k = this.#cache.get(group);
+    if (!k) {
+      // Address and tool groups come and go; bound the cache.
+      if (this.#cache.size >= 10_000) this.#cache.clear();
+      const h = `${this.prefix}lim2:{${group}}`;
+      k = [h, `${h}:z`] as const;
+      this.#cache.set(group, k);
+    }
+    return k;
+  }
+}
+
+/** The settle entries of queued settlements in the script's layout (7 per entry). */
+function settleArgs(call: Call, qs: QueuedSettle[]): Packable[] {
+  const out: Packable[] = [];
   for (const q of qs) {
-    const { id, now } = q.op;
+    const { id } = q.op;
+    const ref = q.op.ref as HoldRef[] | undefined;
     for (const e of q.op.entries) {
-      const member = `${id}|${e.reserved}`;
-      // A settlement rides with an admission: a value HINCRBY refuses would fail that admission
-      // too, so amounts are whole and non-negative here (usage figures come from the upstream).
+      const name = e.group ?? e.key;
+      const g = call.group(name);
+      const field = e.field ?? 'v';
+      // Whole, non-negative amounts (usage figures come from the upstream): a NaN would fail
+      // the admission this settlement rides with.
       const actual = Number.isFinite(e.actual) && e.actual > 0 ? Math.ceil(e.actual) : 0;
       if (e.kind === 'sliding') {
-        // The entry stays even at 0: a requests-per-minute rule may count it (RuleOp.countOf).
-        argv.push('s', member, `${id}|${actual}`, String(e.expiresAt ?? 0), String(actual - e.reserved), '0', '0');
+        out.push(g, 1, field, encode([3, id, field, actual - e.reserved]), e.reserved, actual, e.expiresAt ?? 0);
       } else {
-        argv.push('c', member, '', '0', String(-e.reserved), String(actual), String(Math.max(1, e.windowEnd + CALENDAR_GRACE_MS - now)));
+        const hold = ref?.find((x) => x[0] === name)?.[1] ?? '';
+        out.push(g, 2, field, hold, e.reserved, actual, e.windowEnd);
       }
     }
   }
+  return out;
 }

@@ -16,6 +16,13 @@
 export interface RuleOp {
   /** Storage key (the store adds its prefix). */
   key: string;
+  /** Rules of one group (a scope: agent, team, key) that the Redis store keeps together, as
+   * fields of one hash and entries of one sorted set: one read and one write per group instead
+   * of per rule. Default: the key. */
+  group?: string;
+  /** The rule's name inside its group (calendar: without the window, which the store tracks);
+   * unique per group and window length. Default `v`. */
+  field?: string;
   kind: 'sliding' | 'calendar';
   /** Largest allowed sum in the window. */
   limit: number;
@@ -28,11 +35,6 @@ export interface RuleOp {
   /** Sliding: every entry of this key counts exactly 1 and is never settled (request and call
    * counters), so Redis can sweep it by count without reading the expired entries. */
   unit?: boolean;
-  /** Sliding unit rule only: the key of a sliding rule of the same admission and window whose
-   * live entries it counts (requests per minute next to tokens per minute: one entry per
-   * request in both). The Redis store then keeps no keys for this rule and counts with ZCARD,
-   * which saves its four commands per admission; the memory store ignores it. */
-  countOf?: string;
 }
 
 /** A rule's state after the admission (or before it, on a denial). */
@@ -44,12 +46,16 @@ export interface RuleState {
 }
 
 export type ReserveResult =
-  | { ok: true; states: RuleState[] }
+  /** `ref`: what the store needs back to settle this reservation (opaque; pass it to settle). */
+  | { ok: true; states: RuleState[]; ref?: unknown }
   | { ok: false; /** Index of the first rule that refused. */ index: number; retryAfterMs: number; states: RuleState[] };
 
 /** Replace a held amount by the actual one. */
 export interface SettleEntry {
   key: string;
+  /** As in {@link RuleOp}. */
+  group?: string;
+  field?: string;
   kind: 'sliding' | 'calendar';
   reserved: number;
   actual: number;
@@ -71,6 +77,12 @@ export interface ReserveOp {
   dryRun?: boolean;
 }
 
+/** A settlement: the reservation's id, the entries to settle and the admission's `ref`. */
+export interface SettleOp { id: string; now: number; entries: SettleEntry[]; ref?: unknown }
+
+/** What a usage report names per rule. */
+export type PeekRule = Pick<RuleOp, 'key' | 'group' | 'field' | 'kind' | 'windowMs' | 'windowEnd'>;
+
 /** Current usage of one rule, for reporting. */
 export interface PeekResult {
   /** Committed (calendar) or in-window (sliding) units, holds excluded. */
@@ -83,8 +95,8 @@ export interface PeekResult {
 export interface LimitStore {
   readonly kind: 'memory' | 'redis';
   reserve(op: ReserveOp): Promise<ReserveResult>;
-  settle(op: { id: string; now: number; entries: SettleEntry[] }): Promise<void>;
-  peek(now: number, rules: Array<Pick<RuleOp, 'key' | 'kind' | 'windowMs' | 'windowEnd' | 'countOf'>>): Promise<PeekResult[]>;
+  settle(op: SettleOp): Promise<void>;
+  peek(now: number, rules: PeekRule[]): Promise<PeekResult[]>;
   close(): Promise<void>;
 }
 

@@ -165,14 +165,11 @@ describe.skipIf(!redisTestsEnabled())('limits on redis (LLMFW_SKIP_REDIS_TESTS=1
     expect(row!.used).toBe(2);
   });
 
-  it('stores every key under the configured versioned prefix with a TTL', async () => {
+  it('stores every key under the configured prefix and layout version, one state and one entry set per scope, each with a TTL', async () => {
     const { a, keyPrefix } = await pair();
     await a.admit(req({ limits: { requestsPerMinute: 5, budgets: [{ window: 'day', tokens: 1e6 }] } }));
     const keys = await admin.keys(`${keyPrefix}*`);
-    expect(keys.sort()).toEqual([
-      `${keyPrefix}cal:agent:bot:tok:day:20261127`, `${keyPrefix}cal:agent:bot:tok:day:20261127:z`,
-      `${keyPrefix}sw:agent:bot:rpm`, `${keyPrefix}sw:agent:bot:rpm:z`,
-    ]);
+    expect(keys.sort()).toEqual([`${keyPrefix}lim2:{agent:bot}`, `${keyPrefix}lim2:{agent:bot}:z`]);
     for (const k of keys) expect(await admin.pttl(k)).toBeGreaterThan(0);
   });
 
@@ -186,20 +183,25 @@ describe.skipIf(!redisTestsEnabled())('limits on redis (LLMFW_SKIP_REDIS_TESTS=1
       if (r.ok && i % 3) await (i % 2 ? a : b).settle(r.reservation, { inputTokens: 10 + i, outputTokens: i });
       clock.now += 7_000;
     }
-    const keys = (await admin.keys(`${keyPrefix}*`)).filter((k) => !k.endsWith(':z'));
-    // tokens/minute and tokens/day; requests/minute counts the tokens/minute entries (no keys of its own).
-    expect(keys.sort()).toEqual([`${keyPrefix}cal:agent:bot:tok:day:20261127`, `${keyPrefix}sw:agent:bot:tpm`]);
-    for (const k of keys) {
-      const h = await admin.hgetall(k);
-      const live = await admin.zrangebyscore(`${k}:z`, clock.now + 1, '+inf');
-      const total = live.reduce((s, m) => s + Number(m.slice(m.indexOf('|') + 1)), 0);
-      // Entries at or before now are swept lazily: compare after the sweep an admit does.
-      const stale = await admin.zrangebyscore(`${k}:z`, '-inf', clock.now);
-      const staleSum = stale.reduce((s, m) => s + Number(m.slice(m.indexOf('|') + 1)), 0);
-      expect(Number(k.startsWith(`${keyPrefix}sw:`) ? h.sum : h.held)).toBe(total + staleSum);
-      expect(await admin.pttl(k)).toBeGreaterThan(0);
-      expect(await admin.pttl(`${k}:z`)).toBeGreaterThan(0);
-    }
+    // One scope, so one state key (MessagePack) and one entry set; decoded by Redis' own cmsgpack.
+    const key = `${keyPrefix}lim2:{agent:bot}`;
+    expect((await admin.keys(`${keyPrefix}*`)).sort()).toEqual([key, `${key}:z`]);
+    const dump = JSON.parse(await admin.eval(`local e = {}
+      for _, m in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do e[#e + 1] = cmsgpack.unpack(m) end
+      return cjson.encode({ cmsgpack.unpack(redis.call('GET', KEYS[1])), e })`, 2, key, `${key}:z`) as string) as
+      [Record<string, number[]>, Array<Array<string | number>>];
+    const [state, entries] = dump;
+    // Every counter equals the sum of its entries (entries at or before now are swept lazily,
+    // so stale ones still count until the next admission's sweep, as the counter does).
+    const sum = (tag: number, field: string) => entries.filter((e) => e[0] === tag).reduce((s, e) => {
+      for (let j = 2; j < e.length; j += tag === 2 ? 3 : 2) if (e[j] === field) s += Number(e[j + (tag === 2 ? 2 : 1)]);
+      return s;
+    }, 0);
+    expect(state.rpm![0]).toBe(sum(1, 'rpm'));
+    expect(state.tpm![0]).toBe(sum(1, 'tpm') + sum(3, 'tpm'));
+    expect(state['tok:day']![2]).toBe(sum(2, 'tok:day'));
+    expect(await admin.pttl(key)).toBeGreaterThan(0);
+    expect(await admin.pttl(`${key}:z`)).toBeGreaterThan(0);
     // Expected usage from the schedule: admit i at T0 + 7 s·i; sliding entries live 60 s, day holds 30 s.
     let rpm = 0, tpm = 0, dayUsed = 0, dayHeld = 0;
     for (let i = 0; i < 40; i++) {
@@ -217,20 +219,21 @@ describe.skipIf(!redisTestsEnabled())('limits on redis (LLMFW_SKIP_REDIS_TESTS=1
     expect(by('tokens/day').reserved).toBe(dayHeld);
   });
 
-  it('gives a calendar counter recreated by a late settlement (its hash was lost) a TTL again', async () => {
+  it('gives a calendar counter recreated by a late settlement (its state was lost) the usage and a TTL again', async () => {
     const { a, keyPrefix } = await pair();
     const limits = { budgets: [{ window: 'day' as const, tokens: 1e6 }] };
     const r = await a.admit(req({ limits }));
     expect(r.ok).toBe(true);
-    const key = `${keyPrefix}cal:agent:bot:tok:day:20261127`;
+    const key = `${keyPrefix}lim2:{agent:bot}`;
     await admin.del(key);
     if (r.ok) await a.settle(r.reservation, { inputTokens: 100, outputTokens: 5 });
-    expect(await admin.hget(key, 'used')).toBe('105');
+    const [row] = await a.usage([{ scope: 'agent', name: 'bot', limits }]);
+    expect(row!.used).toBe(105);
     expect(await admin.pttl(key)).toBeGreaterThan(0);
   });
 
   it('applies a settlement that was not awaited before the next admission on the same instance (it rides along in the same script)', async () => {
-    const { a, b, keyPrefix } = await pair();
+    const { a, b } = await pair();
     const limits = { budgets: [{ window: 'day' as const, tokens: 1000 }] };
     const r1 = await a.admit(req({ limits, promptTokens: 100, maxOutputTokens: 800 }));
     if (!r1.ok) throw new Error('expected admitted');
@@ -239,7 +242,8 @@ describe.skipIf(!redisTestsEnabled())('limits on redis (LLMFW_SKIP_REDIS_TESTS=1
     const r2 = await a.admit(req({ limits, promptTokens: 100, maxOutputTokens: 500 }));
     expect(r2.ok).toBe(true);
     await settled; // resolved by the admission that carried it
-    expect(await admin.hmget(`${keyPrefix}cal:agent:bot:tok:day:20261127`, 'used', 'held')).toEqual(['150', '600']);
+    const [row] = await b.usage([{ scope: 'agent', name: 'bot', limits }]);
+    expect([row!.used, row!.reserved]).toEqual([150, 600]);
     // The other instance sees the same state.
     const r3 = await b.admit(req({ limits, promptTokens: 100, maxOutputTokens: 200 }));
     expect(!r3.ok && r3.denial.error.code).toBe('firewall_budget_exceeded');
