@@ -111,6 +111,7 @@ export class NameDetector implements Detector {
     let anchored: boolean | undefined;
     const isAnchored = (): boolean => (anchored ??= others().length > 0 || personalContext(input.strictLower));
     const found = findNameRuns(text);
+    const seen = new Map<string, TokClass>();
     for (let r = 0; r < found.length; r += 2) {
       const m = { start: found[r]!, end: found[r + 1]! };
       if (m.start > 0 && isWordChar(text.charCodeAt(m.start - 1))) continue;
@@ -118,7 +119,7 @@ export class NameDetector implements Detector {
       const next = text[m.end];
       const prev = text[m.start - 1];
       if (next === '@' || prev === '@' || prev === '/' || prev === '.' || (next === '.' && isWordChar(text.charCodeAt(m.end + 1)))) continue;
-      const toks = tokenize(text, m.start, m.end, dict);
+      const toks = tokenize(text, m.start, m.end, dict, seen);
       for (const seg of segments(toks, dict)) {
         const { score, strong } = scoreSegment(text, toks, seg, dict);
         if (score < Math.min(this.#minScore, ANCHORED_MIN_SCORE)) continue;
@@ -158,8 +159,39 @@ function isBlank(c: number): boolean {
   return c === 32 || c === 9;
 }
 
-/** Split a run (known to be tokens separated by blanks) into tokens. */
-function tokenize(text: string, start: number, end: number, d: NameDictionary): Tok[] {
+/** What a token is, from its text alone (the dictionary classes and shape of `Tok`). */
+type TokClass = Pick<Tok, 'key' | 'initial' | 'particle' | 'caps' | 'first' | 'last' | 'common' | 'place'>;
+
+/** Classify one token's text: lower-casing and up to a dozen `Set` lookups, so a scan does it once per distinct token. */
+function classify(raw: string, d: NameDictionary): TokClass {
+  const initial = (raw.length === 2 && raw[1] === '.') || (raw.length === 1 && raw !== 'I');
+  const lower = raw.toLowerCase();
+  const first = raw[0]!;
+  const key = initial ? lower[0]! : lower;
+  const common = d.common.has(key) || HONORIFICS.has(key);
+  let isFirst = d.first.has(key);
+  let isLast = d.last.has(key) || (!common && surnameShaped(key));
+  // Double names: "Anna-Lena" is a given name if its first part is, "Schröder-Wagner" a family name if a part is.
+  const dash = key.indexOf('-');
+  if (dash > 0 && !isFirst && !isLast) {
+    const a = key.slice(0, dash);
+    const b = key.slice(dash + 1);
+    isFirst = d.first.has(a);
+    isLast = !isFirst && (d.last.has(a) || d.last.has(b) || surnameShaped(b));
+  }
+  return {
+    key, initial,
+    particle: first === lower[0] && !initial,
+    caps: raw.length > 1 && !initial && raw === raw.toUpperCase(),
+    first: isFirst, last: isLast, common, place: d.places.has(key),
+  };
+}
+
+/**
+ * Split a run (known to be tokens separated by blanks) into tokens. `seen` caches classes by
+ * token text for one scan only (prose repeats its capitalised words; nothing outlives the scan).
+ */
+function tokenize(text: string, start: number, end: number, d: NameDictionary, seen: Map<string, TokClass>): Tok[] {
   const toks: Tok[] = [];
   let i = start;
   while (i < end) {
@@ -172,26 +204,11 @@ function tokenize(text: string, start: number, end: number, d: NameDictionary): 
     // "Carla's", "Carla’s": the name is the part before the apostrophe.
     if (e - s > 3 && (text[e - 1] === 's' || text[e - 1] === 'S') && (text[e - 2] === "'" || text[e - 2] === '’')) { e -= 2; possessive = true; }
     const raw = text.slice(s, e);
-    const initial = (raw.length === 2 && raw[1] === '.') || (raw.length === 1 && raw !== 'I');
-    const lower = raw.toLowerCase();
-    const first = raw[0]!;
-    const key = initial ? lower[0]! : lower;
-    const common = d.common.has(key) || HONORIFICS.has(key);
-    let isFirst = d.first.has(key);
-    let isLast = d.last.has(key) || (!common && surnameShaped(key));
-    // Double names: "Anna-Lena" is a given name if its first part is, "Schröder-Wagner" a family name if a part is.
-    const dash = key.indexOf('-');
-    if (dash > 0 && !isFirst && !isLast) {
-      const a = key.slice(0, dash);
-      const b = key.slice(dash + 1);
-      isFirst = d.first.has(a);
-      isLast = !isFirst && (d.last.has(a) || d.last.has(b) || surnameShaped(b));
-    }
+    let c = seen.get(raw);
+    if (!c) { c = classify(raw, d); seen.set(raw, c); }
     toks.push({
-      start: s, end: e, key, initial, possessive,
-      particle: first === lower[0] && !initial,
-      caps: raw.length > 1 && !initial && raw === raw.toUpperCase(),
-      first: isFirst, last: isLast, common, place: d.places.has(key),
+      start: s, end: e, key: c.key, initial: c.initial, possessive, particle: c.particle, caps: c.caps,
+      first: c.first, last: c.last, common: c.common, place: c.place,
     });
   }
   return toks;
@@ -322,8 +339,16 @@ function digitNear(text: string, pos: number, dir: -1 | 1): boolean {
 
 /** Evidence from the tokens themselves plus the words around them, clipped to 0..1. */
 function scoreSegment(text: string, toks: Tok[], [a, b]: [number, number], d: NameDictionary): { score: number; strong: boolean } {
-  const words = toks.slice(a, b + 1).filter((t) => !t.particle && !t.initial);
-  const hasInitial = toks.slice(a, b + 1).some((t) => t.initial);
+  // One pass over the segment instead of three array copies (this runs for most runs of a text).
+  const words: Tok[] = [];
+  let hasInitial = false;
+  let particle = false;
+  for (let k = a; k <= b; k++) {
+    const t = toks[k]!;
+    if (t.initial) hasInitial = true;
+    if (t.particle) particle = true;
+    if (!t.particle && !t.initial) words.push(t);
+  }
   const head = words[0]!;
   const tail = words[words.length - 1]!;
   // A run's leading tokens may be ordinary words ("Producer Vilhjálmur"): context is what precedes the segment.
@@ -331,7 +356,6 @@ function scoreSegment(text: string, toks: Tok[], [a, b]: [number, number], d: Na
   const after = wordAfter(text, toks[b]!.end);
   // "1317 Kimberly Way", "Jana Nerudy 894", "Pinto Hill", "Miller Ltd": streets, places, companies.
   // A surname particle makes the tail a family name ("van Dijk", although "dijk" also ends Dutch street names).
-  const particle = toks.slice(a, b + 1).some((t) => t.particle);
   if (d.suffixes.has(after) || (words.length >= 2 && d.suffixes.has(tail.key) && !tail.first && !particle)) return { score: 0, strong: false };
   // "Hong Kong", "North America", "Buenos Aires": a place as a whole.
   if (words.length >= 2 && d.places.has(text.slice(toks[a]!.start, toks[b]!.end).toLowerCase())) return { score: 0, strong: false };
