@@ -199,7 +199,7 @@ export class CompiledPack {
     // Placeholder words inside a long random value (a PEM body) are chance, not a placeholder.
     // Values found by context (a group after a key name) get the strict check; prefix-anchored
     // provider tokens the loose one.
-    if (this.options.placeholderCheck && value.length <= 128 && isPlaceholder(value, spec.group === 0)) return undefined;
+    if (this.options.placeholderCheck && value.length <= 128 && isPlaceholder(value, spec.group === 0 || prefixAnchored(spec, value))) return undefined;
     let score = spec.score;
     if (spec.context) {
       const from = Math.max(0, start - spec.context.window);
@@ -256,6 +256,21 @@ export class PackUnion {
     }
     return out;
   }
+}
+
+/**
+ * The value a rule captured starts with one of the rule's provider prefixes (a keyword with a
+ * non-letter in it: `tskey-`, `ghp_`), so it gets the loose placeholder check like a whole-match
+ * provider token, even when the pattern captures a group to keep a boundary out of the span.
+ */
+export function prefixAnchored(spec: RuleSpec, value: string): boolean {
+  for (const k of spec.keywords) {
+    if (k.length < 3 || value.length < k.length) continue;
+    let nonLetter = false;
+    for (let i = 0; i < k.length; i++) { const c = k.charCodeAt(i); if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90))) { nonLetter = true; break; } }
+    if (nonLetter && value.slice(0, k.length).toLowerCase() === k) return true;
+  }
+  return false;
 }
 
 /** True when `s` has a character outside ASCII (such rules can be kept apart, see `nonAsciiApart`). */

@@ -79,7 +79,8 @@ export function isPlaceholder(v: string, loose = false): boolean {
   const limit = loose ? 8 : 6;
   let run = 1;
   for (let i = 1; i < l.length; i++) {
-    run = l[i] === l[i - 1] ? run + 1 : 1;
+    // Whitespace runs are layout (aligned byte lists), not filler.
+    run = l[i] === l[i - 1] && l[i] !== ' ' && l[i] !== '\t' ? run + 1 : 1;
     if (run >= limit && (!loose || FILLER.includes(l[i]!))) return true;
   }
   return false;
@@ -412,7 +413,9 @@ export const VALIDATORS: Readonly<Record<string, Validator>> = Object.freeze({
   'in-aadhaar': inAadhaar, 'dea-number': deaNumber, 'btc-address': btcAddress,
   'credential-value': credentialValue, 'url-password': urlPassword,
   'product-key': productKey, 'basic-auth-base64': basicAuthBase64, 'atlassian-dc-pat': atlassianDcPat,
-  'pem-marker': pemMarker,
+  'pem-marker': pemMarker, 'byte-array-key': (v: string) => byteArrayKey(v),
+  'age-secret-key': (v: string) => ageSecretKey(v), 'random-hex-id': (v: string) => randomHexId(v),
+  'mailchimp-key': (v: string) => mailchimpKey(v),
 });
 
 // ---- secrets (h16): value checks for the generic families ----
@@ -444,7 +447,7 @@ export function sealedSecret(v: string): boolean {
  * is not vetoed here: CredSweeper labels it a secret in some lines and not in others.)
  */
 export function credentialValue(v: string): boolean {
-  return credentialLike(v) && !sealedSecret(v) && !secretReference(v) && !versionString(v) && !ecPublicKeyHex(v);
+  return credentialLike(v) && !sealedSecret(v) && !secretReference(v) && !versionString(v) && !ecPublicKeyHex(v) && !encodedPlaceholder(v);
 }
 
 /**
@@ -582,4 +585,88 @@ export function pemMarker(v: string): boolean {
   let n = 0;
   for (const ch of body) if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch === '+' || ch === '/') n++;
   return n >= 40;
+}
+
+// ---- secrets (h21): key material written as a list of byte literals ----
+
+/**
+ * A list of byte literals (`0x35, 0x34, 023, 217` with optional `(byte)` casts) that reads as
+ * key material: at least 8 values, each 0–255 (a Go `[]byte` fixture may hold a typo such as
+ * 333: up to 999 is accepted), at least 6 distinct values, and not an arithmetic progression
+ * (`0, 10, 20, …`, `1, 2, 3, …`: lookup tables and test ranges, not keys).
+ */
+export function byteArrayKey(v: string): boolean {
+  const nums: number[] = [];
+  for (const raw of v.split(',')) {
+    let t = raw.trim();
+    const close = t.lastIndexOf(')');
+    if (t.startsWith('(') && close > 0) t = t.slice(close + 1).trim();
+    if (!t.length) continue;
+    let n: number;
+    if (t.startsWith('0x') || t.startsWith('0X')) n = parseInt(t.slice(2), 16);
+    else if (t.length > 1 && t.startsWith('0')) n = parseInt(t.slice(1), 8);
+    else n = Number(t);
+    if (!Number.isInteger(n) || n < 0 || n > 999) return false;
+    nums.push(n);
+  }
+  if (nums.length < 8 || new Set(nums).size < 6) return false;
+  const step = nums[1]! - nums[0]!;
+  let progression = true;
+  for (let i = 2; i < nums.length; i++) if (nums[i]! - nums[i - 1]! !== step) { progression = false; break; }
+  return !progression;
+}
+
+/** age X25519 identity (`AGE-SECRET-KEY-1…`): Bech32 with its checksum, as age encodes it. */
+export function ageSecretKey(v: string): boolean {
+  return bech32Valid(v.toLowerCase());
+}
+
+/**
+ * A short random hex id behind a weak prefix (WeChat `wx` + 16 hex): no run of five equal
+ * characters and no counting run (`wxffffff01…`, `wx123456dead…`: typed, not generated).
+ */
+export function randomHexId(v: string): boolean {
+  const l = v.toLowerCase();
+  if (hasCountingRun(l)) return false;
+  let run = 1;
+  for (let i = 1; i < l.length; i++) {
+    run = l[i] === l[i - 1] ? run + 1 : 1;
+    if (run >= 5) return false;
+  }
+  return true;
+}
+
+/**
+ * A base64 value that decodes to printable text containing a placeholder word
+ * (`ZHVtbXkgdGV4dCBkYXRh…` = "dummy text data"): an encoded placeholder, not key material.
+ */
+export function encodedPlaceholder(v: string): boolean {
+  if (v.length < 16 || v.length % 4 !== 0) return false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    const b64 = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47 || c === 61;
+    if (!b64) return false;
+  }
+  const text = Buffer.from(v, 'base64').toString('latin1');
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 32 || c > 126) return false;
+  }
+  return isPlaceholder(text);
+}
+
+/**
+ * Mailchimp key (`<32>-us<n>`): the 32 characters are hex as documented, or random
+ * alphanumerics with at least two digits and both cases (not a CamelCase name before `-us12`).
+ */
+export function mailchimpKey(v: string): boolean {
+  const body = v.slice(0, v.lastIndexOf('-us'));
+  let digits = 0, lower = 0, upper = 0, hex = true;
+  for (let i = 0; i < body.length; i++) {
+    const c = body.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+    else if (c >= 97 && c <= 122) { lower++; if (c > 102) hex = false; }
+    else { upper++; hex = false; }
+  }
+  return hex || (digits >= 2 && lower > 0 && upper > 0);
 }

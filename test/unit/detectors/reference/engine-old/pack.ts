@@ -5,7 +5,7 @@
  */
 import { compilePattern, compileSet, escapeLiteral, matchAll, type Re2Pattern, type Re2Set } from './re2-seam.js';
 import type { RuleSpec } from './rule-file.js';
-import { blankTerminalEscapes } from '../../../../../detectors/engine/pack.js';
+import { blankTerminalEscapes, prefixAnchored } from '../../../../../detectors/engine/pack.js';
 import { VALIDATORS, isPlaceholder, shannonEntropy } from './validators.js';
 
 /** A raw hit in the scanned (view) text, before mapping to the original. */
@@ -114,7 +114,7 @@ export class CompiledPack {
     // Placeholder words inside a long random value (a PEM body) are chance, not a placeholder.
     // Values found by context (a group after a key name) get the strict check; prefix-anchored
     // provider tokens the loose one.
-    if (this.options.placeholderCheck && value.length <= 128 && isPlaceholder(value, spec.group === 0)) return undefined;
+    if (this.options.placeholderCheck && value.length <= 128 && isPlaceholder(value, spec.group === 0 || prefixAnchored(spec, value))) return undefined;
     let score = spec.score;
     if (spec.context) {
       const from = Math.max(0, start - spec.context.window);
