@@ -9,7 +9,7 @@
  * the frozen pre-speed-work engine over the live packs) and time both interleaved in this process,
  * so a loaded machine slows both alike (median of 7 alternating rounds). `--stages-only`: only the per-stage
  * costs of one 4 KB scan (strict view, folded view, decoding, each view's Set, each pack's rules,
- * classifier), which the full run also prints.
+ * classifier, person names), which the full run also prints.
  */
 import { Bench } from 'tinybench';
 import { createEngine, loadBuiltinPacks, REGEX_PII_TYPES } from '../detectors/engine/index.js';
@@ -17,6 +17,9 @@ import { foldedView, strictView } from '../detectors/engine/normalize.js';
 import { findEncoded } from '../detectors/engine/decode.js';
 import { PackUnion } from '../detectors/engine/pack.js';
 import { clearEncodeCache, encode } from '../detectors/engine/re2-seam.js';
+import { NameDetector } from '../detectors/engine/names-detector.js';
+import { findNameRuns } from '../detectors/engine/name-runs.js';
+import { ScanInput } from '../detectors/engine/scan-input.js';
 
 const quick = process.argv.includes('--quick');
 const engine = createEngine({});
@@ -94,6 +97,13 @@ function stages(): void {
   // As engine.scan runs packs for a text without a role (a user prompt): role-restricted rules skipped.
   const noRole = { role: undefined };
   const n = quick ? 100 : 400;
+  // Person names as the engine runs them: anchored, with the PII pack's findings (the e-mail address) as anchors.
+  const names = new NameDetector({ mode: 'anchored' });
+  names.warm();
+  const namesInput = new ScanInput(t);
+  void namesInput.strict;
+  const anchors = b.pii.run(s.text, () => s.text.toLowerCase(), hs[0], noRole).map((h) => ({ start: h.start, end: h.end }));
+  clearEncodeCache();
   const med = (fn: () => void): number => {
     for (let k = 0; k < 50; k++) fn();
     const rs: number[] = [];
@@ -112,6 +122,8 @@ function stages(): void {
     ['rules after Set: pii', () => { encode(s.text); b.pii.run(s.text, () => s.text.toLowerCase(), hs[0], noRole); clearEncodeCache(); }],
     ['rules after Set: secrets', () => { encode(s.text); b.secrets.run(s.text, () => s.text.toLowerCase(), hs[1], noRole); clearEncodeCache(); }],
     ['classifier (folded)', () => { b.classifier?.score(f.text); }],
+    ['person names: candidate runs', () => { findNameRuns(s.text); }],
+    ['person names: runs + scoring (anchored)', () => { names.scanInput(namesInput, ctx, () => anchors); }],
     ['all detectors (engine.scan), for comparison', () => { engine.scan(t, far()); }],
   ];
   console.log('# stages of one 4 KB scan (median of 9 rounds; Set/rule rows include their UTF-8 buffer)');
@@ -177,6 +189,7 @@ async function main(): Promise<void> {
     ['1 MB of zero-width + letters', 'i\u200bg\u200cn\u200do\u2060r\u200be '.repeat(80_000)],
     ['1 MB of e-mail-like "a@a." runs', 'a@a.'.repeat(262_144)],
     ['1 MB of digits and spaces', '4111 1111 '.repeat(104_858)],
+    ['1 MB of capitalised words (name runs)', 'Ab Cd van '.repeat(104_858)],
   ];
   for (const [name, t] of adversarial) {
     // Median of 3 runs (the first run of a new kind of input also pays for JIT and table fills).
