@@ -11,7 +11,7 @@
 /** What {@link encode} accepts. */
 export type Packable = number | string | Buffer | readonly Packable[];
 
-/** Encode `value` as MessagePack. Integers up to 2^53 stay exact (uint64 / int64 or float64). */
+/** Encode `value` as MessagePack. Integers up to 2^53 stay exact (int32 forms, else float64). */
 export function encode(value: Packable): Buffer {
   const w = new Writer();
   w.put(value);
@@ -55,10 +55,7 @@ class Writer {
       if (x < 0 && x >= -32) { b[this.#n++] = 0xe0 | (x + 32); return; }
       if (x >= 0 && x <= 0xffffffff) { b[this.#n] = 0xce; b.writeUInt32BE(x, this.#n + 1); this.#n += 5; return; }
       if (x < 0 && x >= -0x80000000) { b[this.#n] = 0xd2; b.writeInt32BE(x, this.#n + 1); this.#n += 5; return; }
-      b[this.#n] = x >= 0 ? 0xcf : 0xd3;
-      b.writeBigInt64BE(BigInt(x), this.#n + 1); // same bytes for uint64 when x ≥ 0 (x < 2^53)
-      this.#n += 9;
-      return;
+      // Larger (timestamps): float64, exact below 2^53 and what Lua numbers are anyway.
     }
     b[this.#n] = 0xcb;
     b.writeDoubleBE(x, this.#n + 1);

@@ -3,7 +3,7 @@
  * the store rules one admission checks and takes from. Keys are `<kind>:<scope>:<name>:<what>`,
  * names URI-encoded so a `:` in a name cannot alias another key; the store adds the versioned
  * prefix (`llmfw:v1:` by default). Every rule of a scope shares the group `<scope>:<name>` (the
- * Redis store keeps a group's counters together); its field is `<what>` without the window id.
+ * Redis store keeps a group's counters together); its field is a number naming `<what>` (FIELD).
  */
 import type { LimitsConfig, Window } from '../policy/types.js';
 import type { RuleOp } from './store.js';
@@ -35,16 +35,24 @@ export interface Costs { requests: number; tokens: number; nanoUsd: number }
 
 const enc = (s: string): string => encodeURIComponent(s);
 
+/**
+ * Field numbers of a scope's rules inside its group (RuleOp.field). Stored in Redis, so never
+ * renumber: sliding 1–3, token budgets 10 + window, USD budgets 20 + window (0 is the default
+ * field of single-rule groups: MCP tool calls, address throttles).
+ */
+const FIELD = { rps: 1, rpm: 2, tpm: 3, tok: 10, usd: 20 } as const;
+const WINDOW_NO: Readonly<Record<Window, number>> = { second: 0, minute: 1, hour: 2, day: 3, month: 4 };
+
 /** Every rule of the given scopes, with their costs for this request. */
 export function planRules(scopes: ScopeLimits[], costs: Costs, now: number): PlannedRule[] {
   const out: PlannedRule[] = [];
   for (const { scope, name, limits } of scopes) {
     if (!limits) continue;
     const base = `${scope}:${enc(name)}`;
-    const sliding = (what: string, label: string, metric: Metric, limit: number, windowMs: number, window: Window): void => {
+    const sliding = (what: 'rps' | 'rpm' | 'tpm', label: string, metric: Metric, limit: number, windowMs: number, window: Window): void => {
       const cost = metric === 'requests' ? costs.requests : costs.tokens;
       out.push({
-        op: { key: `sw:${base}:${what}`, group: base, field: what, kind: 'sliding', limit, cost, windowMs, windowEnd: 0, unit: metric === 'requests' },
+        op: { key: `sw:${base}:${what}`, group: base, field: FIELD[what], kind: 'sliding', limit, cost, windowMs, windowEnd: 0, unit: metric === 'requests' },
         scope, name, metric, label, budget: false, window,
       });
     };
@@ -55,13 +63,13 @@ export function planRules(scopes: ScopeLimits[], costs: Costs, now: number): Pla
       const w = calendarWindow(b.window, now);
       if (b.tokens !== undefined) {
         out.push({
-          op: { key: `cal:${base}:tok:${b.window}:${w.id}`, group: base, field: `tok:${b.window}`, kind: 'calendar', limit: b.tokens, cost: costs.tokens, windowMs: 0, windowEnd: w.end },
+          op: { key: `cal:${base}:tok:${b.window}:${w.id}`, group: base, field: FIELD.tok + WINDOW_NO[b.window], kind: 'calendar', limit: b.tokens, cost: costs.tokens, windowMs: 0, windowEnd: w.end },
           scope, name, metric: 'tokens', label: `tokens/${b.window}`, budget: true, window: b.window,
         });
       }
       if (b.usd !== undefined) {
         out.push({
-          op: { key: `cal:${base}:usd:${b.window}:${w.id}`, group: base, field: `usd:${b.window}`, kind: 'calendar', limit: Math.round(b.usd * 1e9), cost: costs.nanoUsd, windowMs: 0, windowEnd: w.end },
+          op: { key: `cal:${base}:usd:${b.window}:${w.id}`, group: base, field: FIELD.usd + WINDOW_NO[b.window], kind: 'calendar', limit: Math.round(b.usd * 1e9), cost: costs.nanoUsd, windowMs: 0, windowEnd: w.end },
           scope, name, metric: 'usd', label: `usd/${b.window}`, budget: true, window: b.window,
         });
       }

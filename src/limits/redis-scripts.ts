@@ -13,17 +13,19 @@
  * admission, mostly outside the commands. So the counters of one group (a scope: agent, team or
  * key; a tool; an address) live together, and everything crosses as MessagePack:
  *
- * - `<prefix>lim2:{<group>}`: a string, the group's state packed as a map: [1] = exp (absolute
- *   ms its TTL was set to), [2] = nx (a lower bound of every entry's score; 0 = unknown, INF =
- *   no entries), [3] = n (number of entries), and per rule field: sliding `{sum, last}` (`last`:
- *   when the newest entry leaves the window), calendar `{w, used, held, pw, pused, pheld}` (the
- *   window end the counters belong to, and the previous window's, so late settlements and an
- *   instance whose clock lags a little still land where layout 1's per-window keys put them);
+ * - `<prefix>lim2:{<group>}`: a string, the group's state packed as one flat table of numbers:
+ *   [1] = exp (absolute ms its TTL was set to), [2] = nx (a lower bound of every entry's score;
+ *   0 = unknown, INF = no entries), [3] = n (number of entries), and from b = 8·field + 8 per
+ *   rule (fields are numbers, plan.ts): sliding b = sum, b+1 = when the newest entry leaves the
+ *   window; calendar b = the window end the counters belong to, b+1 used, b+2 held, and b+3..5
+ *   the same for the previous window, so late settlements and an instance whose clock lags a
+ *   little still land where layout 1's per-window keys put them;
  * - `…:z`, a sorted set of MessagePack entries scored by when they stop counting: sliding
  *   `[1, id, f, amount, f, amount…]` (one per admission and window length: requests and tokens
- *   per minute share one entry), calendar holds `[2, id, f, windowEnd, amount…]` (scored at the
- *   hold's expiry, removed on settlement), and settlement corrections `[3, id, f, delta]` (scored
- *   like the entry they correct, so settling needs no read-and-rewrite of the original).
+ *   per minute share one entry), calendar holds `[2, id, f, windowEnd, amount…]` (one per
+ *   admission, scored at the hold's expiry, removed on settlement), and settlement corrections
+ *   `[3, id, f, delta]` (scored like the entry they correct, so settling needs no
+ *   read-and-rewrite of the original).
  *
  * An admission of one group then costs GET, ZRANGE (none before `nx`; plus ZREMRANGEBYRANK when
  * entries expired), one ZREM of the holds its riding settlements close, ZADD and SET, whatever
@@ -41,7 +43,7 @@
  * - adds, 3 per entry to add when admitted: group, score, member;
  * - settles, 7 per entry: group, kind, field, member, reserved, actual, x: sliding: member is the
  *   correction entry, x when the admission's entry leaves the window; calendar: member is the
- *   hold entry, x the window's end.
+ *   hold entry (0 after the first entry of the same hold), x the window's end.
  * Returns (1, 2) `{ ok (1/0), failedIndex (1-based, 0 = none), retryAfterMs, remaining1, reset1, … }`;
  * (4) `{ used1, held1, reset1, … }`; (3) `{ 1 }`.
  */
@@ -59,45 +61,35 @@ local function group(i)
   G[i] = g
   return g
 end
-local function sliding(g, f)
-  local x = g.st[f]
-  if not x then x = { 0, 0 } g.st[f] = x end
-  return x
-end
--- The counters of calendar field f for the window ending at W: the table and the index of
+-- The counters of calendar field f (state index b) for the window ending at W: the index of
 -- 'used' (held follows it); a newer W rolls the current window to the previous one; nil for a
 -- window older than both (or not started, unless create).
 local function slot(g, f, W, create)
-  local c = g.st[f]
-  if not c then
+  local st, b = g.st, 8 * f + 8
+  local w = st[b]
+  if w == W then return b + 1 end
+  if not w or W > w then
     if not create then return nil end
-    c = { W, 0, 0, 0, 0, 0 }
-    g.st[f] = c
+    if w then st[b + 3], st[b + 4], st[b + 5] = w, st[b + 1], st[b + 2] end
+    st[b], st[b + 1], st[b + 2] = W, 0, 0
     g.dirty = true
-    return c, 2
+    return b + 1
   end
-  if c[1] == W then return c, 2 end
-  if W > c[1] then
-    if not create then return nil end
-    c[4], c[5], c[6], c[1], c[2], c[3] = c[1], c[2], c[3], W, 0, 0
-    g.dirty = true
-    return c, 2
-  end
-  if c[4] == W then return c, 5 end
+  if st[b + 3] == W then return b + 4 end
   return nil
 end
 -- An entry left its window: take its amounts off the counters it added to.
 local function expire(g, member)
-  local m = cmsgpack.unpack(member)
+  local m, st = cmsgpack.unpack(member), g.st
   if m[1] == 2 then
     for j = 3, #m, 3 do
-      local c, i = slot(g, m[j], m[j + 1], false)
-      if c then c[i + 1] = c[i + 1] - m[j + 2] end
+      local i = slot(g, m[j], m[j + 1], false)
+      if i then st[i + 1] = (st[i + 1] or 0) - m[j + 2] end
     end
   else
     for j = 3, #m, 2 do
-      local x = sliding(g, m[j])
-      x[1] = x[1] - m[j + 1]
+      local k = 8 * m[j] + 8
+      st[k] = (st[k] or 0) - m[j + 1]
     end
   end
 end
@@ -121,9 +113,9 @@ local function sweep(g)
   if gone > 0 then
     redis.call('ZREMRANGEBYRANK', g.z, 0, gone - 1)
     st[3] = math.max(0, st[3] - gone)
+    g.dirty = true
   end
   if st[2] ~= nx then st[2] = nx g.dirty = true end
-  if gone > 0 then g.dirty = true end
 end
 local function add(g, score, member)
   local z = g.zadd
@@ -149,27 +141,33 @@ for j = 1, #S, 7 do group(S[j]) end
 -- Sweep first (settling an expired hold then finds it gone), then settle, so the admission
 -- that carries the settlements sees their effect.
 if mode ~= 3 then for _, g in pairs(G) do sweep(g) end end
+local removed = 0
 for j = 1, #S, 7 do
   local g, f, member, reserved, actual, x = G[S[j]], S[j + 2], S[j + 3], S[j + 4], S[j + 5], S[j + 6]
+  local st = g.st
   if S[j + 1] == 1 then
     -- The entry still counts (x > now) and the group's state exists: correct it where it stands.
     if x > now and not g.fresh then
       add(g, x, member)
-      local c = sliding(g, f)
-      c[1] = c[1] + actual - reserved
+      local k = 8 * f + 8
+      st[k] = (st[k] or 0) + actual - reserved
     end
   else
-    local removed = g.zrem[member]
-    if removed == nil then
-      removed = redis.call('ZREM', g.z, member)
-      g.zrem[member] = removed
-      if removed == 1 then g.st[3] = math.max(0, g.st[3] - 1) end
+    -- A reservation's holds in one group are one entry, named by its first calendar entry only
+    -- (member 0: the same as the previous entry's).
+    if member ~= 0 then
+      removed = g.zrem[member]
+      if removed == nil then
+        removed = redis.call('ZREM', g.z, member)
+        g.zrem[member] = removed
+        if removed == 1 then st[3] = math.max(0, st[3] - 1) end
+      end
     end
-    local c, i = slot(g, f, x, true)
-    if c then
+    local i = slot(g, f, x, true)
+    if i then
       -- A hold that already expired was swept; the actual usage is charged either way.
-      if removed == 1 then c[i + 1] = c[i + 1] - reserved end
-      if actual > 0 then c[i] = c[i] + actual end
+      if removed == 1 then st[i + 1] = st[i + 1] - reserved end
+      if actual > 0 then st[i] = st[i] + actual end
       g.dirty = true
       keep(g, x + grace, x + grace)
     end
@@ -178,17 +176,18 @@ end
 
 local out = {}
 if mode == 1 or mode == 2 then
-  local inUse, slots, idx = {}, {}, {}
+  local inUse, idx = {}, {}
   local fail = 0
   for j = 1, #R, 6 do
     local n = (j + 5) / 6
     local g, f = G[R[j]], R[j + 2]
+    local st = g.st
     if R[j + 1] == 1 then
-      inUse[n] = sliding(g, f)[1]
+      inUse[n] = st[8 * f + 8] or 0
     else
-      local c, i = slot(g, f, R[j + 5], true)
-      slots[n], idx[n] = c or false, i
-      inUse[n] = c and c[i] + c[i + 1] or 0
+      local i = slot(g, f, R[j + 5], true)
+      idx[n] = i or false
+      inUse[n] = i and st[i] + st[i + 1] or 0
     end
     if fail == 0 and inUse[n] + R[j + 4] > R[j + 3] then fail = n end
   end
@@ -209,7 +208,7 @@ if mode == 1 or mode == 2 then
         need = need - amountIn(e[q], f)
         if need <= 0 and e[q + 3] ~= e[q + 1] then retry = math.max(1, tonumber(e[q + 1]) - now) break end
       end
-    elseif slots[fail] and slots[fail][idx[fail]] + cost <= limit then
+    elseif idx[fail] and g.st[idx[fail]] + cost <= limit then
       retry = 1000 -- blocked only by in-flight holds, which settle or expire soon
     else
       retry = math.max(1, win - now)
@@ -220,23 +219,25 @@ if mode == 1 or mode == 2 then
   for j = 1, #R, 6 do
     local n = (j + 5) / 6
     local g, kind, f, limit, cost, win = G[R[j]], R[j + 1], R[j + 2], R[j + 3], R[j + 4], R[j + 5]
+    local st = g.st
     local taken = fail == 0 and cost or 0 -- a dry run reports what would be left after taking
     local reset
     if kind == 1 then
-      local c = sliding(g, f)
+      local k = 8 * f + 8
+      local last = st[k + 1] or 0
       if take and cost > 0 then
-        c[1] = c[1] + cost
-        if now + win > c[2] then c[2] = now + win end
+        st[k] = inUse[n] + cost
+        if now + win > last then st[k + 1] = now + win end
         reset = win -- the entry just added is the newest: it leaves the window last
       else
-        reset = math.max(0, c[2] - now)
+        reset = math.max(0, last - now)
         if taken > 0 then reset = math.max(reset, win) end
       end
       if take then keep(g, now + win + 1000, now + 2 * win + 1000) end
     else
-      local c = slots[n]
-      if take and c then
-        c[idx[n] + 1] = c[idx[n] + 1] + cost
+      local i = idx[n]
+      if take and i then
+        st[i + 1] = st[i + 1] + cost
         keep(g, win + grace, win + grace)
       end
       reset = math.max(0, win - now)
@@ -251,15 +252,16 @@ if mode == 1 or mode == 2 then
 elseif mode == 4 then
   for j = 1, #R, 6 do
     local g, f, win = G[R[j]], R[j + 2], R[j + 5]
+    local st = g.st
     if R[j + 1] == 1 then
-      local c = g.st[f]
-      out[#out + 1] = c and c[1] or 0
+      local k = 8 * f + 8
+      out[#out + 1] = st[k] or 0
       out[#out + 1] = 0
-      out[#out + 1] = c and math.max(0, c[2] - now) or 0
+      out[#out + 1] = math.max(0, (st[k + 1] or 0) - now)
     else
-      local c, i = slot(g, f, win, false)
-      out[#out + 1] = c and c[i] or 0
-      out[#out + 1] = c and c[i + 1] or 0
+      local i = slot(g, f, win, false)
+      out[#out + 1] = i and st[i] or 0
+      out[#out + 1] = i and st[i + 1] or 0
       out[#out + 1] = math.max(0, win - now)
     end
   end

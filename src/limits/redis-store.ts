@@ -104,7 +104,7 @@ export class RedisStore implements LimitStore {
     const holds = new Map<number, Array<string | number>>();
     for (const r of op.rules) {
       const g = call.group(r.group ?? r.key);
-      const field = r.field ?? 'v';
+      const field = r.field ?? 0;
       if (r.kind === 'sliding') {
         rules.push(g, 1, field, r.limit, r.cost, r.windowMs);
         if (r.cost > 0) {
@@ -162,7 +162,7 @@ export class RedisStore implements LimitStore {
     const call = new Call(this.#groupKeys);
     const rs: Packable[] = [];
     for (const r of rules) {
-      rs.push(call.group(r.group ?? r.key), r.kind === 'sliding' ? 1 : 2, r.field ?? 'v', 0, 0, r.kind === 'sliding' ? r.windowMs : r.windowEnd);
+      rs.push(call.group(r.group ?? r.key), r.kind === 'sliding' ? 1 : 2, r.field ?? 0, 0, 0, r.kind === 'sliding' ? r.windowMs : r.windowEnd);
     }
     const raw = (await this.#run('Peek', call, [4, now, CALENDAR_GRACE_MS, rs, [], []])) as number[];
     const out: PeekResult[] = [];
@@ -266,17 +266,21 @@ function settleArgs(call: Call, qs: QueuedSettle[]): Packable[] {
   for (const q of qs) {
     const { id } = q.op;
     const ref = q.op.ref as HoldRef[] | undefined;
+    let sent: string | undefined; // the group whose hold entry went out with the previous entry
     for (const e of q.op.entries) {
       const name = e.group ?? e.key;
       const g = call.group(name);
-      const field = e.field ?? 'v';
+      const field = e.field ?? 0;
       // Whole, non-negative amounts (usage figures come from the upstream): a NaN would fail
       // the admission this settlement rides with.
       const actual = Number.isFinite(e.actual) && e.actual > 0 ? Math.ceil(e.actual) : 0;
       if (e.kind === 'sliding') {
+        sent = undefined;
         out.push(g, 1, field, encode([3, id, field, actual - e.reserved]), e.reserved, actual, e.expiresAt ?? 0);
       } else {
-        const hold = ref?.find((x) => x[0] === name)?.[1] ?? '';
+        // One hold entry per group: named once, then 0 ("the same") for the group's next budgets.
+        const hold = sent === name ? 0 : (ref?.find((x) => x[0] === name)?.[1] ?? '');
+        sent = name;
         out.push(g, 2, field, hold, e.reserved, actual, e.windowEnd);
       }
     }

@@ -20,9 +20,9 @@ export interface RuleOp {
    * fields of one hash and entries of one sorted set: one read and one write per group instead
    * of per rule. Default: the key. */
   group?: string;
-  /** The rule's name inside its group (calendar: without the window, which the store tracks);
-   * unique per group and window length. Default `v`. */
-  field?: string;
+  /** The rule's number inside its group (calendar: whatever the window, which the store
+   * tracks), 0–999; stored, so stable across releases. Default 0. */
+  field?: number;
   kind: 'sliding' | 'calendar';
   /** Largest allowed sum in the window. */
   limit: number;
@@ -55,7 +55,7 @@ export interface SettleEntry {
   key: string;
   /** As in {@link RuleOp}. */
   group?: string;
-  field?: string;
+  field?: number;
   kind: 'sliding' | 'calendar';
   reserved: number;
   actual: number;
