@@ -447,7 +447,7 @@ export function sealedSecret(v: string): boolean {
  * is not vetoed here: CredSweeper labels it a secret in some lines and not in others.)
  */
 export function credentialValue(v: string): boolean {
-  return credentialLike(v) && !sealedSecret(v) && !secretReference(v) && !versionString(v) && !ecPublicKeyHex(v) && !encodedPlaceholder(v);
+  return credentialLike(v) && !sealedSecret(v) && !secretReference(v) && !versionString(v) && !ecPublicKeyHex(v) && !encodedPlaceholder(v) && !passSourceReference(v);
 }
 
 /**
@@ -669,4 +669,13 @@ export function mailchimpKey(v: string): boolean {
     else { upper++; hex = false; }
   }
   return hex || (digits >= 2 && lower > 0 && upper > 0);
+}
+
+/**
+ * A reference to where a password is, in the `env:NAME` / `file:path` / `fd:3` syntax of
+ * OpenSSL's `-pass`/`-passin` and tools that copy it: not the password.
+ */
+export function passSourceReference(v: string): boolean {
+  const l = v.toLowerCase();
+  return l.startsWith('env:') || l.startsWith('file:') || l.startsWith('fd:') || l === 'stdin';
 }
