@@ -9,6 +9,7 @@
  * are reported, because the policy acts on every finding it gets.
  */
 import { findNameRuns, warmNameRuns } from './name-runs.js';
+import { compilePattern, encode, escapeLiteral, type Re2Pattern } from './re2-seam.js';
 import { toOriginal } from './normalize.js';
 import { ScanInput } from './scan-input.js';
 import { defaultNameDictionary, type NameDictionary } from './names-dictionary.js';
@@ -98,7 +99,7 @@ export class NameDetector implements Detector {
    * Scan a prepared input. `anchor()` returns the spans of other personal data in the text (the
    * engine asks its PII pack): they anchor names, and a "name" inside one (a street named after
    * someone, the local part of an e-mail address) is part of that finding, not a person. It is
-   * called at most once, and only when a candidate name was found.
+   * called at most once: first thing in `anchored` mode, otherwise only when a candidate name was found.
    */
   scanInput(input: ScanInput, _context: ScanContext, anchor: () => Array<{ start: number; end: number }> = () => []): ScanResult {
     const t0 = performance.now();
@@ -110,6 +111,12 @@ export class NameDetector implements Detector {
     const others = (): Array<{ start: number; end: number }> => (spans ??= anchor());
     let anchored: boolean | undefined;
     const isAnchored = (): boolean => (anchored ??= others().length > 0 || personalContext(input.strictLower));
+    // Anchored mode reports a name only beside other personal data or in a personal context
+    // (title after a salutation, field label, self-introduction, greeting): with no anchor and
+    // none of those words anywhere, no span can qualify, so the pass is skipped (see `mayQualify`).
+    if (this.#mode === 'anchored' && others().length === 0 && !mayQualify(text)) {
+      return { detector: 'pii', score: 0, findings, durationMs: performance.now() - t0 };
+    }
     const found = findNameRuns(text);
     const seen = new Map<string, TokClass>();
     for (let r = 0; r < found.length; r += 2) {
@@ -137,6 +144,37 @@ export class NameDetector implements Detector {
     }
     return { detector: 'pii', score: findings.reduce((m, f) => Math.max(m, f.score), 0), findings, durationMs: performance.now() - t0 };
   }
+}
+
+let qualifying: Re2Pattern | undefined;
+
+/**
+ * Whether an unanchored text may hold a name that anchored mode reports: a name then needs
+ * `strong` context, which only a salutation word (GREETINGS, also the one a title needs), a field
+ * label before ':', "name … is" or "am … called" gives, or a personal-context phrase. One RE2
+ * test for any of them, written to match a superset of what the scoring reads: words by case-
+ * insensitive match after an ASCII word boundary (every listed word starts with an ASCII letter,
+ * and a character that ends a word for `isWordChar` is never an ASCII word character); a
+ * salutation is followed by a blank (`wordBefore` only returns a word that blanks separate from
+ * the name or title after it: a segment never starts right after a word character); any number
+ * of blanks where the scoring skips blanks; and the phrases
+ * `personalContext` looks for in the lower-cased text (RE2's case folding covers every
+ * character `toLowerCase` maps onto them). A false "may" costs one normal pass; a false "no"
+ * cannot happen. Checked against the unskipped detector in person-names-diff.test.ts.
+ */
+function mayQualify(text: string): boolean {
+  qualifying ??= compilePattern('pii.person-name.context', [
+    `\\b(?i:${[...GREETINGS].map(escapeLiteral).join('|')})[ \\t]`,
+    `\\b(?i:${[...LABELS].map(escapeLiteral).join('|')})[ \\t]*:`,
+    '(?i:name)[ \\t]*(?i:is)',
+    '(?i:am)[ \\t]*(?i:called)',
+    `(?i:${PERSONAL_CONTEXT.map(escapeLiteral).join('|')})`,
+  ].join('|'));
+  const re = qualifying as unknown as { lastIndex: number; test(b: Buffer): boolean };
+  re.lastIndex = 0;
+  const hit = re.test(encode(text).buf);
+  re.lastIndex = 0;
+  return hit;
 }
 
 function personalContext(lower: string): boolean {
