@@ -5,53 +5,68 @@
  * usage reports, run the same script in other modes. Redis runs a script atomically, so limits
  * stay exact however many firewall instances share the server.
  *
- * Cost shaped the layout (bench:limits and INFO commandstats on a 2-core host): inside a script
- * every value that crosses between Redis and Lua costs about 0.4 µs (an ARGV string plus its
- * `tonumber`, each field of an HMGET reply, each string built by `..`), each redis.call about 1
- * µs plus its work, while MessagePack decodes in C at a fraction of that. Layout 1 (a hash and a
- * sorted set per rule, 7 ARGV per rule, ~21 redis.calls for 4 rules) spent ~105 µs per
- * admission, mostly outside the commands. So the counters of one group (a scope: agent, team or
- * key; a tool; an address) live together, and everything crosses as MessagePack:
+ * Cost shaped the layout. Measured as redis-server instructions per admission + settlement
+ * (callgrind; wall-clock figures on the shared 2-core host are too noisy to rank variants):
+ * layout 1 (a hash and a sorted set per rule, 7 ARGV strings per rule through `tonumber`, ~21
+ * redis.calls for 4 rules) ≈ 382 k; this layout ≈ 233 k, of which ≈ 32 k is the bare EVALSHA
+ * round trip. Inside a script every value crossing between Redis and Lua costs, so the counters
+ * of one group (a scope: agent, team or key; a tool; an address) live together and values
+ * cross packed:
  *
- * - `<prefix>lim2:{<group>}`: a string, the group's state packed as one flat table of numbers:
- *   [1] = exp (absolute ms its TTL was set to), [2] = nx (a lower bound of every entry's score;
- *   0 = unknown, INF = no entries), [3] = n (number of entries), and from b = 8·field + 8 per
- *   rule (fields are numbers, plan.ts): sliding b = sum, b+1 = when the newest entry leaves the
- *   window; calendar b = the window end the counters belong to, b+1 used, b+2 held, and b+3..5
- *   the same for the previous window, so late settlements and an instance whose clock lags a
- *   little still land where layout 1's per-window keys put them;
- * - `…:z`, a sorted set of MessagePack entries scored by when they stop counting: sliding
- *   `[1, id, f, amount, f, amount…]` (one per admission and window length: requests and tokens
- *   per minute share one entry), calendar holds `[2, id, f, windowEnd, amount…]` (one per
- *   admission, scored at the hold's expiry, removed on settlement), and settlement corrections
- *   `[3, id, f, delta]` (scored like the entry they correct, so settling needs no
- *   read-and-rewrite of the original).
+ * - `<prefix>lim2:{<group>}`: a string, the group's state as one flat MessagePack table of
+ *   numbers: [1] = exp (absolute ms its TTL was set to), [2] = nx (a lower bound of every
+ *   entry's score; 0 = unknown, INF = no entries), [3] = n (number of entries), and from
+ *   b = 8·field + 8 per rule (fields are numbers, plan.ts): sliding b = sum, b+1 = when the
+ *   newest entry leaves the window; calendar b = the window end the counters belong to, b+1
+ *   used, b+2 held, and b+3..5 the same for the previous window, so late settlements and an
+ *   instance whose clock lags a little still land where layout 1's per-window keys put them;
+ * - `…:z`, a sorted set of entries scored by when they stop counting, each `struct`-packed as
+ *   tag, count, id, then per counter field + amount (script-args.ts `entry`): sliding (tag 1; one
+ *   per admission and window length, so requests and tokens per minute share one entry),
+ *   calendar holds (tag 2, field + window end + amount; one per admission, scored at the hold's
+ *   expiry, removed on settlement) and settlement corrections (tag 3; scored like the entry they
+ *   correct, so settling needs no read-and-rewrite of the original).
  *
  * An admission of one group then costs GET, ZRANGE (none before `nx`; plus ZREMRANGEBYRANK when
- * entries expired), one ZREM of the holds its riding settlements close, ZADD and SET, whatever
- * the number of rules. Key names come in KEYS; a group's two keys share a `{group}` hash tag.
+ * entries expired), one ZREM of the hold its riding settlement closes, ZADD and SET, whatever the
+ * number of rules. Key names come in KEYS; a group's two keys share a `{group}` hash tag.
  * `now` comes from the caller, not Redis TIME, so tests drive windows with a fake clock;
  * instances therefore need synchronised clocks (NTP).
  */
 
 /**
- * The one script. KEYS: state, zset per group (groups numbered from 1). ARGV[1]: MessagePack
- * `[mode, now, grace, rules, adds, settles]`, the lists flat:
+ * The one script. KEYS: state, zset per group (groups numbered from 1). ARGV: a `struct` format
+ * and its data (script-args.ts `Packer`), the values flat: mode, now, grace, number of rules,
+ * of adds and of settles, then
  * - mode: 1 reserve, 2 dry run (check only), 3 settle only, 4 peek (usage report);
- * - rules, 6 per rule: group, kind (1 sliding, 2 calendar), field, limit, cost, win (sliding:
- *   window ms; calendar: the window's end);
- * - adds, 3 per entry to add when admitted: group, score, member;
- * - settles, 7 per entry: group, kind, field, member, reserved, actual, x: sliding: member is the
+ * - 6 per rule: group, kind (1 sliding, 2 calendar), field, limit, cost, win (sliding: window
+ *   ms; calendar: the window's end);
+ * - 3 per entry to add when admitted: group, score, member;
+ * - 7 per settle entry: group, kind, field, member, reserved, actual, x: sliding: member is the
  *   correction entry, x when the admission's entry leaves the window; calendar: member is the
  *   hold entry (0 after the first entry of the same hold), x the window's end.
  * Returns (1, 2) `{ ok (1/0), failedIndex (1-based, 0 = none), retryAfterMs, remaining1, reset1, … }`;
  * (4) `{ used1, held1, reset1, … }`; (3) `{ 1 }`.
  */
 export const LIMITS_LUA = `
-local a = cmsgpack.unpack(ARGV[1])
-local mode, now, grace, R, A, S = a[1], a[2], a[3], a[4], a[5], a[6]
+local v = { struct.unpack(ARGV[1], ARGV[2]) }
+local mode, now, grace = v[1], v[2], v[3]
+-- Offsets of the rules, adds and settles in v (the last v is struct's end position).
+local R0 = 7
+local A0 = R0 + 6 * v[4]
+local S0 = A0 + 3 * v[5]
+local S1 = S0 + 7 * v[6]
 local INF = 9e15
 local G = {}
+local ENTRY = {}
+-- An entry's values: tag, count, id, then per counter field, amount (holds: field, window end, amount).
+local function decode(m)
+  local tag, cnt = string.byte(m, 1, 2)
+  local k = tag == 2 and cnt + 1000 or cnt
+  local f = ENTRY[k]
+  if not f then f = '<BBBc0' .. string.rep(tag == 2 and 'Bdd' or 'Bd', cnt) ENTRY[k] = f end
+  return { struct.unpack(f, m) }
+end
 local function group(i)
   local g = G[i]
   if g then return g end
@@ -80,14 +95,14 @@ local function slot(g, f, W, create)
 end
 -- An entry left its window: take its amounts off the counters it added to.
 local function expire(g, member)
-  local m, st = cmsgpack.unpack(member), g.st
+  local m, st = decode(member), g.st
   if m[1] == 2 then
-    for j = 3, #m, 3 do
+    for j = 4, 3 + 3 * m[2], 3 do
       local i = slot(g, m[j], m[j + 1], false)
       if i then st[i + 1] = (st[i + 1] or 0) - m[j + 2] end
     end
   else
-    for j = 3, #m, 2 do
+    for j = 4, 3 + 2 * m[2], 2 do
       local k = 8 * m[j] + 8
       st[k] = (st[k] or 0) - m[j + 1]
     end
@@ -130,22 +145,22 @@ local function keep(g, need, target)
   if target > g.target then g.target = target end
 end
 local function amountIn(member, f)
-  local m = cmsgpack.unpack(member)
+  local m = decode(member)
   if m[1] == 2 then return 0 end
-  for j = 3, #m, 2 do if m[j] == f then return m[j + 1] end end
+  for j = 4, 3 + 2 * m[2], 2 do if m[j] == f then return m[j + 1] end end
   return 0
 end
 
-for j = 1, #R, 6 do group(R[j]) end
-for j = 1, #S, 7 do group(S[j]) end
+for j = R0, A0 - 1, 6 do group(v[j]) end
+for j = S0, S1 - 1, 7 do group(v[j]) end
 -- Sweep first (settling an expired hold then finds it gone), then settle, so the admission
 -- that carries the settlements sees their effect.
 if mode ~= 3 then for _, g in pairs(G) do sweep(g) end end
 local removed = 0
-for j = 1, #S, 7 do
-  local g, f, member, reserved, actual, x = G[S[j]], S[j + 2], S[j + 3], S[j + 4], S[j + 5], S[j + 6]
+for j = S0, S1 - 1, 7 do
+  local g, f, member, reserved, actual, x = G[v[j]], v[j + 2], v[j + 3], v[j + 4], v[j + 5], v[j + 6]
   local st = g.st
-  if S[j + 1] == 1 then
+  if v[j + 1] == 1 then
     -- The entry still counts (x > now) and the group's state exists: correct it where it stands.
     if x > now and not g.fresh then
       add(g, x, member)
@@ -178,23 +193,23 @@ local out = {}
 if mode == 1 or mode == 2 then
   local inUse, idx = {}, {}
   local fail = 0
-  for j = 1, #R, 6 do
-    local n = (j + 5) / 6
-    local g, f = G[R[j]], R[j + 2]
+  for j = R0, A0 - 1, 6 do
+    local n = (j - R0) / 6 + 1
+    local g, f = G[v[j]], v[j + 2]
     local st = g.st
-    if R[j + 1] == 1 then
+    if v[j + 1] == 1 then
       inUse[n] = st[8 * f + 8] or 0
     else
-      local i = slot(g, f, R[j + 5], true)
+      local i = slot(g, f, v[j + 5], true)
       idx[n] = i or false
       inUse[n] = i and st[i] + st[i + 1] or 0
     end
-    if fail == 0 and inUse[n] + R[j + 4] > R[j + 3] then fail = n end
+    if fail == 0 and inUse[n] + v[j + 4] > v[j + 3] then fail = n end
   end
   out[1], out[2], out[3] = fail == 0 and 1 or 0, fail, 0
   if fail > 0 then
-    local j = fail * 6 - 5
-    local g, kind, f, limit, cost, win = G[R[j]], R[j + 1], R[j + 2], R[j + 3], R[j + 4], R[j + 5]
+    local j = R0 + (fail - 1) * 6
+    local g, kind, f, limit, cost, win = G[v[j]], v[j + 1], v[j + 2], v[j + 3], v[j + 4], v[j + 5]
     local retry
     if cost > limit then
       retry = kind == 1 and win or math.max(0, win - now)
@@ -216,9 +231,9 @@ if mode == 1 or mode == 2 then
     out[3] = retry
   end
   local take = fail == 0 and mode == 1
-  for j = 1, #R, 6 do
-    local n = (j + 5) / 6
-    local g, kind, f, limit, cost, win = G[R[j]], R[j + 1], R[j + 2], R[j + 3], R[j + 4], R[j + 5]
+  for j = R0, A0 - 1, 6 do
+    local n = (j - R0) / 6 + 1
+    local g, kind, f, limit, cost, win = G[v[j]], v[j + 1], v[j + 2], v[j + 3], v[j + 4], v[j + 5]
     local st = g.st
     local taken = fail == 0 and cost or 0 -- a dry run reports what would be left after taking
     local reset
@@ -246,14 +261,14 @@ if mode == 1 or mode == 2 then
     out[#out + 1] = reset
   end
   if take then
-    for j = 1, #A, 3 do add(G[A[j]], A[j + 1], A[j + 2]) end
+    for j = A0, S0 - 1, 3 do add(G[v[j]], v[j + 1], v[j + 2]) end
     for _, g in pairs(G) do g.dirty = true end
   end
 elseif mode == 4 then
-  for j = 1, #R, 6 do
-    local g, f, win = G[R[j]], R[j + 2], R[j + 5]
+  for j = R0, A0 - 1, 6 do
+    local g, f, win = G[v[j]], v[j + 2], v[j + 5]
     local st = g.st
-    if R[j + 1] == 1 then
+    if v[j + 1] == 1 then
       local k = 8 * f + 8
       out[#out + 1] = st[k] or 0
       out[#out + 1] = 0

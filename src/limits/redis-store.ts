@@ -20,7 +20,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { LimitStore, PeekResult, PeekRule, ReserveOp, ReserveResult, RuleState, SettleOp } from './store.js';
 import { CALENDAR_GRACE_MS, StoreUnavailableError } from './store.js';
 import { LIMITS_LUA } from './redis-scripts.js';
-import { encode, type Packable } from './msgpack.js';
+import { entry, Packer } from './script-args.js';
 
 type Script = (numKeys: number, args: Array<string | Buffer>) => Promise<unknown>;
 /** A reservation's calendar hold entry per group (ReserveResult.ref): what settling removes. */
@@ -97,11 +97,11 @@ export class RedisStore implements LimitStore {
 
   async reserve(op: ReserveOp): Promise<ReserveResult> {
     const call = new Call(this.#groupKeys);
-    const rules: Packable[] = [];
+    const rules: number[] = [];
     // Entries to add on admission: one per group and sliding window length (all its sliding
     // rules' amounts), one hold per group (all its calendar amounts): see redis-scripts.ts.
-    const sliding = new Map<string, [number, number, Array<string | number>]>();
-    const holds = new Map<number, Array<string | number>>();
+    const sliding = new Map<string, [number, number, number[]]>();
+    const holds = new Map<number, number[]>();
     for (const r of op.rules) {
       const g = call.group(r.group ?? r.key);
       const field = r.field ?? 0;
@@ -111,30 +111,32 @@ export class RedisStore implements LimitStore {
           const k = `${g}:${r.windowMs}`;
           const e = sliding.get(k);
           if (e) e[2].push(field, r.cost);
-          else sliding.set(k, [g, op.now + r.windowMs, [1, op.id, field, r.cost]]);
+          else sliding.set(k, [g, op.now + r.windowMs, [field, r.cost]]);
         }
       } else {
         rules.push(g, 2, field, r.limit, r.cost, r.windowEnd);
         if (r.cost > 0) {
           const h = holds.get(g);
           if (h) h.push(field, r.windowEnd, r.cost);
-          else holds.set(g, [2, op.id, field, r.windowEnd, r.cost]);
+          else holds.set(g, [field, r.windowEnd, r.cost]);
         }
       }
     }
-    const adds: Packable[] = [];
-    for (const [g, score, member] of sliding.values()) adds.push(g, score, encode(member));
-    const ref: HoldRef[] = [];
-    for (const [g, h] of holds) {
-      const member = encode(h);
-      adds.push(g, op.holdUntil, member);
-      ref.push([call.names[g - 1]!, member]);
-    }
     const riders = this.#take();
     const settles = settleArgs(call, riders);
+    const p = new Packer().nums(op.dryRun ? 2 : 1, op.now, CALENDAR_GRACE_MS, rules.length / 6, sliding.size + holds.size, settles.length / 7);
+    p.nums(...rules);
+    for (const [g, score, values] of sliding.values()) p.nums(g, score).bytes(entry(1, op.id, values));
+    const ref: HoldRef[] = [];
+    for (const [g, values] of holds) {
+      const member = entry(2, op.id, values);
+      p.nums(g, op.holdUntil).bytes(member);
+      ref.push([call.names[g - 1]!, member]);
+    }
+    putSettles(p, settles);
     let raw: number[];
     try {
-      raw = (await this.#run('Reserve', call, [op.dryRun ? 2 : 1, op.now, CALENDAR_GRACE_MS, rules, adds, settles])) as number[];
+      raw = (await this.#run('Reserve', call, p)) as number[];
     } catch (err) {
       for (const q of riders) q.reject(err as Error);
       throw err;
@@ -160,11 +162,11 @@ export class RedisStore implements LimitStore {
     if (rules.length === 0) return [];
     this.#flush(); // queued settlements first: same connection, so Redis applies them before the peek
     const call = new Call(this.#groupKeys);
-    const rs: Packable[] = [];
+    const p = new Packer().nums(4, now, CALENDAR_GRACE_MS, rules.length, 0, 0);
     for (const r of rules) {
-      rs.push(call.group(r.group ?? r.key), r.kind === 'sliding' ? 1 : 2, r.field ?? 0, 0, 0, r.kind === 'sliding' ? r.windowMs : r.windowEnd);
+      p.nums(call.group(r.group ?? r.key), r.kind === 'sliding' ? 1 : 2, r.field ?? 0, 0, 0, r.kind === 'sliding' ? r.windowMs : r.windowEnd);
     }
-    const raw = (await this.#run('Peek', call, [4, now, CALENDAR_GRACE_MS, rs, [], []])) as number[];
+    const raw = (await this.#run('Peek', call, p)) as number[];
     const out: PeekResult[] = [];
     for (let i = 0; i < raw.length; i += 3) out.push({ used: Number(raw[i]), held: Number(raw[i + 1]), resetMs: Number(raw[i + 2]) });
     return out;
@@ -205,15 +207,17 @@ export class RedisStore implements LimitStore {
       const batch = this.#take();
       const call = new Call(this.#groupKeys);
       const settles = settleArgs(call, batch);
-      this.#run('Settle', call, [3, 0, CALENDAR_GRACE_MS, [], [], settles])
+      const p = new Packer().nums(3, 0, CALENDAR_GRACE_MS, 0, 0, settles.length / 7);
+      putSettles(p, settles);
+      this.#run('Settle', call, p)
         .then(() => { for (const q of batch) q.resolve(); }, (err: Error) => { for (const q of batch) q.reject(err); });
     }
   }
 
   /** One script call; `op` names it in errors (`redis llmfwPeek failed: …`). */
-  async #run(op: 'Reserve' | 'Settle' | 'Peek', call: Call, args: Packable[]): Promise<unknown> {
+  async #run(op: 'Reserve' | 'Settle' | 'Peek', call: Call, p: Packer): Promise<unknown> {
     try {
-      return await (this.client as unknown as Scripted).llmfwLimits(call.keys.length, [...call.keys, encode(args)]);
+      return await (this.client as unknown as Scripted).llmfwLimits(call.keys.length, [...call.keys, ...p.args()]);
     } catch (err) {
       throw new StoreUnavailableError(`redis llmfw${op} failed: ${(err as Error).message}`, { cause: err });
     }
@@ -260,9 +264,9 @@ class GroupKeys {
   }
 }
 
-/** The settle entries of queued settlements in the script's layout (7 per entry). */
-function settleArgs(call: Call, qs: QueuedSettle[]): Packable[] {
-  const out: Packable[] = [];
+/** The settle entries of queued settlements in the script's layout (7 per entry; members as Buffers). */
+function settleArgs(call: Call, qs: QueuedSettle[]): Array<number | Buffer> {
+  const out: Array<number | Buffer> = [];
   for (const q of qs) {
     const { id } = q.op;
     const ref = q.op.ref as HoldRef[] | undefined;
@@ -276,14 +280,23 @@ function settleArgs(call: Call, qs: QueuedSettle[]): Packable[] {
       const actual = Number.isFinite(e.actual) && e.actual > 0 ? Math.ceil(e.actual) : 0;
       if (e.kind === 'sliding') {
         sent = undefined;
-        out.push(g, 1, field, encode([3, id, field, actual - e.reserved]), e.reserved, actual, e.expiresAt ?? 0);
+        out.push(g, 1, field, entry(3, id, [field, actual - e.reserved]), e.reserved, actual, e.expiresAt ?? 0);
       } else {
         // One hold entry per group: named once, then 0 ("the same") for the group's next budgets.
-        const hold = sent === name ? 0 : (ref?.find((x) => x[0] === name)?.[1] ?? '');
+        const hold = sent === name ? 0 : (ref?.find((x) => x[0] === name)?.[1] ?? EMPTY);
         sent = name;
         out.push(g, 2, field, hold, e.reserved, actual, e.windowEnd);
       }
     }
   }
   return out;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+function putSettles(p: Packer, settles: Array<number | Buffer>): void {
+  for (const x of settles) {
+    if (typeof x === 'number') p.num(x);
+    else p.bytes(x);
+  }
 }

@@ -183,23 +183,28 @@ describe.skipIf(!redisTestsEnabled())('limits on redis (LLMFW_SKIP_REDIS_TESTS=1
       if (r.ok && i % 3) await (i % 2 ? a : b).settle(r.reservation, { inputTokens: 10 + i, outputTokens: i });
       clock.now += 7_000;
     }
-    // One scope, so one state key (MessagePack) and one entry set; decoded by Redis' own cmsgpack.
+    // One scope, so one state key and one entry set, decoded with Redis' own Lua libraries in
+    // the layout redis-scripts.ts describes: state MessagePack; entries `struct` tag, count, id, amounts.
     const key = `${keyPrefix}lim2:{agent:bot}`;
     expect((await admin.keys(`${keyPrefix}*`)).sort()).toEqual([key, `${key}:z`]);
     const dump = JSON.parse(await admin.eval(`local e = {}
-      for _, m in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do e[#e + 1] = cmsgpack.unpack(m) end
+      for _, m in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+        local tag, cnt = string.byte(m, 1, 2)
+        local t = { struct.unpack('<BBBc0' .. string.rep(tag == 2 and 'Bdd' or 'Bd', cnt), m) }
+        t[#t] = nil
+        e[#e + 1] = t
+      end
       local st = {}
-      for k, v in pairs(cmsgpack.unpack(redis.call('GET', KEYS[1]))) do st[tostring(k)] = v end
+      for k, x in pairs(cmsgpack.unpack(redis.call('GET', KEYS[1]))) do st[tostring(k)] = x end
       return cjson.encode({ st, e })`, 2, key, `${key}:z`) as string) as
       [Record<string, number>, Array<Array<string | number>>];
     const [state, entries] = dump;
     // Every counter equals the sum of its entries (entries at or before now are swept lazily,
     // so stale ones still count until the next admission's sweep, as the counter does).
     const sum = (tag: number, field: number) => entries.filter((e) => e[0] === tag).reduce((s, e) => {
-      for (let j = 2; j < e.length; j += tag === 2 ? 3 : 2) if (e[j] === field) s += Number(e[j + (tag === 2 ? 2 : 1)]);
+      for (let j = 3; j < e.length; j += tag === 2 ? 3 : 2) if (e[j] === field) s += Number(e[j + (tag === 2 ? 2 : 1)]);
       return s;
     }, 0);
-    // State index 8·field + 8 (redis-scripts.ts); fields: requests/minute 2, tokens/minute 3, tokens/day 13.
     expect(state[8 * 2 + 8]).toBe(sum(1, 2));
     expect(state[8 * 3 + 8]).toBe(sum(1, 3) + sum(3, 3));
     expect(state[8 * 13 + 8 + 2]).toBe(sum(2, 13));
