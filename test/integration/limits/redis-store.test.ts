@@ -2,8 +2,10 @@
  * The limiter on a real redis-server (spawned on a free loopback port for this file, killed in
  * teardown): exactness across two limiter instances (two ioredis clients) under 200 concurrent
  * admits, settlement and release, windows rolled by an injected clock, hold expiry, script-cache
- * loss (NOSCRIPT), key prefixing, usage reports, and settlements that ride along with the next
- * admission (or go out on the settle timer).
+ * loss (NOSCRIPT), key prefixing and the layout-2 keys (one state and one entry set per scope,
+ * decoded here with Redis' own Lua libraries), a settlement landing in the day before a
+ * midnight roll-over, hundreds of entries swept at once, usage reports, and settlements that
+ * ride along with the next admission (or go out on the settle timer).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
@@ -238,6 +240,37 @@ describe.skipIf(!redisTestsEnabled())('limits on redis (LLMFW_SKIP_REDIS_TESTS=1
     const [row] = await a.usage([{ scope: 'agent', name: 'bot', limits }]);
     expect(row!.used).toBe(105);
     expect(await admin.pttl(key)).toBeGreaterThan(0);
+  });
+
+  it('settles a reservation made before midnight into that day, leaving the new day free', async () => {
+    const { a, b, clock } = await pair();
+    const limits = { budgets: [{ window: 'day' as const, tokens: 1000 }] };
+    clock.now = Date.UTC(2026, 10, 27, 23, 59, 59, 900);
+    const late = await a.admit(req({ limits, promptTokens: 100, maxOutputTokens: 800 }));
+    expect(late.ok).toBe(true);
+    clock.now = Date.UTC(2026, 10, 28, 0, 0, 0, 100); // the call ends in the new UTC day
+    const fresh = await b.admit(req({ limits, promptTokens: 100, maxOutputTokens: 800 })); // 900 of the new day's 1000
+    expect(fresh.ok).toBe(true);
+    if (late.ok) await a.settle(late.reservation, { inputTokens: 100, outputTokens: 700 });
+    const [today] = await b.usage([{ scope: 'agent', name: 'bot', limits }]);
+    expect([today!.used, today!.reserved]).toEqual([0, 900]);
+    // Yesterday's counters got the settlement: a report at yesterday's clock shows it.
+    clock.now = Date.UTC(2026, 10, 27, 23, 59, 59, 950);
+    const [yesterday] = await b.usage([{ scope: 'agent', name: 'bot', limits }]);
+    expect([yesterday!.used, yesterday!.reserved]).toEqual([800, 0]);
+  });
+
+  it('sweeps hundreds of expired entries in one admission and counts only the live ones', async () => {
+    const { a, clock } = await pair();
+    const limits = { requestsPerMinute: 1_000, tokensPerMinute: 10_000_000 };
+    await Promise.all(Array.from({ length: 300 }, () => a.admit(req({ limits, promptTokens: 10, maxOutputTokens: 10 }))));
+    clock.now += 30_000;
+    expect((await a.admit(req({ limits, promptTokens: 10, maxOutputTokens: 10 }))).ok).toBe(true);
+    clock.now += 30_000; // the first 300 leave the window now; the last one stays 30 s more
+    const r = await a.admit(req({ limits, promptTokens: 10, maxOutputTokens: 10 }));
+    expect(r.ok && r.headers['x-ratelimit-remaining-requests']).toBe('998');
+    const [rpm, tpm] = await a.usage([{ scope: 'agent', name: 'bot', limits }]);
+    expect([rpm!.used, tpm!.used]).toEqual([2, 40]);
   });
 
   it('applies a settlement that was not awaited before the next admission on the same instance (it rides along in the same script)', async () => {
