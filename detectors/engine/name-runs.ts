@@ -149,11 +149,13 @@ const scratch = new Utf16Scratch();
 export const NAME_RUN_WINDOW = 32 * 1024;
 
 /**
- * Every run of capitalised tokens in `text`, as flat [start, end) pairs, in order. Windows end at
- * a line break or blank so a name is not cut in two (looked for only within the window's second
- * half: an unbounded look-back would rescan the text before every window).
+ * The runs of capitalised tokens in `text`, one window at a time: each yield is the window's runs
+ * as flat [start, end) pairs (one array, reused: read it before resuming), so a hostile text of
+ * millions of runs never holds more than one window's list. Windows end at a line break or blank
+ * so a name is not cut in two (looked for only within the window's second half: an unbounded
+ * look-back would rescan the text before every window).
  */
-export function findNameRuns(text: string): number[] {
+export function* nameRunWindows(text: string): Generator<number[]> {
   const t = bmp ?? warmNameRuns();
   const u = scratch.of(text);
   const n = text.length;
@@ -167,6 +169,7 @@ export function findNameRuns(text: string): number[] {
         if (c === 10 || c === 32) { to = k; break; }
       }
     }
+    out.length = 0;
     let i = from;
     while (i < to) {
       const c = u[i]!;
@@ -177,7 +180,14 @@ export function findNameRuns(text: string): number[] {
       out.push(i, e);
       i = e;
     }
+    yield out;
     from = to;
   }
-  return out;
+}
+
+/** Every run of capitalised tokens in `text`, as flat [start, end) pairs, in order (tests, bench). */
+export function findNameRuns(text: string): number[] {
+  const all: number[] = [];
+  for (const w of nameRunWindows(text)) for (const x of w) all.push(x);
+  return all;
 }

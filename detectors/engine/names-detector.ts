@@ -8,7 +8,7 @@
  * "said", a possessive, the start of a sentence); only spans scoring at least `NAME_MIN_SCORE`
  * are reported, because the policy acts on every finding it gets.
  */
-import { findNameRuns, warmNameRuns } from './name-runs.js';
+import { nameRunWindows, warmNameRuns } from './name-runs.js';
 import { compilePattern, encode, escapeLiteral, type Re2Pattern } from './re2-seam.js';
 import { toOriginal } from './normalize.js';
 import { ScanInput } from './scan-input.js';
@@ -117,9 +117,8 @@ export class NameDetector implements Detector {
     if (this.#mode === 'anchored' && others().length === 0 && !mayQualify(text)) {
       return { detector: 'pii', score: 0, findings, durationMs: performance.now() - t0 };
     }
-    const found = findNameRuns(text);
     const seen = new Map<string, TokClass>();
-    for (let r = 0; r < found.length; r += 2) {
+    for (const found of nameRunWindows(text)) for (let r = 0; r < found.length; r += 2) {
       const m = { start: found[r]!, end: found[r + 1]! };
       if (m.start > 0 && isWordChar(text.charCodeAt(m.start - 1))) continue;
       // Part of an e-mail address, a URL or a file name, not a name in prose.
@@ -197,6 +196,9 @@ function isBlank(c: number): boolean {
   return c === 32 || c === 9;
 }
 
+/** Most distinct token texts one scan keeps classes for (the cache restarts beyond it). */
+const SEEN_MAX = 4096;
+
 /** What a token is, from its text alone (the dictionary classes and shape of `Tok`). */
 type TokClass = Pick<Tok, 'key' | 'initial' | 'particle' | 'caps' | 'first' | 'last' | 'common' | 'place'>;
 
@@ -243,7 +245,12 @@ function tokenize(text: string, start: number, end: number, d: NameDictionary, s
     if (e - s > 3 && (text[e - 1] === 's' || text[e - 1] === 'S') && (text[e - 2] === "'" || text[e - 2] === '’')) { e -= 2; possessive = true; }
     const raw = text.slice(s, e);
     let c = seen.get(raw);
-    if (!c) { c = classify(raw, d); seen.set(raw, c); }
+    if (!c) {
+      // Bounded: a hostile text of a million distinct words must not build a million entries.
+      if (seen.size >= SEEN_MAX) seen.clear();
+      c = classify(raw, d);
+      seen.set(raw, c);
+    }
     toks.push({
       start: s, end: e, key: c.key, initial: c.initial, possessive, particle: c.particle, caps: c.caps,
       first: c.first, last: c.last, common: c.common, place: c.place,
