@@ -52,12 +52,16 @@ function readable(s: string): boolean {
   if (s.length < 6) return false;
   let bad = 0;
   let letters = 0;
+  let space = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 0xfffd || (c < 32 && c !== 9 && c !== 10 && c !== 13) || (c >= 127 && c < 160)) bad++;
     else if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c >= 160) letters++;
+    else if (c === 32 || c === 9 || c === 10 || c === 13) space++;
   }
-  return bad === 0 && letters / s.length >= 0.5;
+  // Layout does not count against text: pretty-printed JSON (a JWK, a service-account file) is
+  // mostly indentation, yet its keys and values are letters.
+  return bad === 0 && s.length - space > 0 && letters / (s.length - space) >= 0.5;
 }
 
 const NAMED: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, {
