@@ -31,6 +31,9 @@
  *   BENCH_DETECTORS=1 …   # default detectors on in every firewall (admission overlaps inspection)
  *   BENCH_BODY=fresh|multiturn …   # what the proxy phases send (bench/limits-bodies.ts); default
  *                                  # `repeat`, one 4 KB body, where the 0.5 ms target is judged
+ *   BENCH_CALLGRIND=1 …   # only: redis-server instructions per admit+settle (needs valgrind; with
+ *                         # BENCH_COMPARE also the other checkout's), deterministic where wall
+ *                         # clock on a shared host is not; about 20 s per limiter
  *
  * Token counting is cached per message text, so the direct part also times it three ways: a
  * message seen before (in a body parsed anew, as the proxy does), a fresh 4 KB message, and
@@ -53,6 +56,8 @@ import * as encodings from '../src/limits/encodings.js';
 import { bodySource, conversation, prose, type BodyMode } from './limits-bodies.js';
 import { pacedLoad } from './paced-load.js';
 import { startRedis } from '../test/helpers/redis.js';
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 
 const ROOT = join(import.meta.dirname, '..');
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 500);
@@ -336,6 +341,49 @@ async function sequential(url: string, key: string, n: number): Promise<Phase> {
   const elapsed = (performance.now() - start) / 1000;
   times.sort((a, b) => a - b);
   return { p50: pct(times, 50), p99: pct(times, 99), rps: n / elapsed, n, errors: 0 };
+}
+
+/**
+ * redis-server instructions per admit+settle of the direct part's agent (4 rules), counted by
+ * callgrind: 200 cycles of warm-up, counters zeroed, N cycles, dumped. Includes the connection's
+ * read/reply work, so a bare EVALSHA round trip is the floor (≈ 32 k on the host this was built on).
+ */
+async function callgrindCost(root: string, n = 1000): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'llmfw-callgrind-'));
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const child = spawn('valgrind', ['--tool=callgrind', `--callgrind-out-file=${join(dir, 'cg.%p')}`, 'redis-server', '--port', String(port),
+    '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    await waitForLine(child, 'stdout', /Ready to accept/);
+    const mod = (await import(join(root, 'src/limits/index.ts'))) as { createLimiter: typeof createLimiter };
+    const l = await mod.createLimiter({ redisUrl: `redis://127.0.0.1:${port}`, store: { keyPrefix: 'llmfw:cg:' }, commandTimeoutMs: 60_000, metricsRegistry: new Registry(), pricing: PRICING });
+    const req: AdmitRequest = { agent: 'bench', model: 'gpt-4o-mini', promptTokens: 40, maxOutputTokens: 64, limits: LIMITS };
+    const cycles = async (k: number) => {
+      for (let i = 0; i < k; i++) {
+        const r = await l.admit(req);
+        if (!r.ok) throw new Error(`unexpected denial: ${r.denial.detail}`);
+        l.settle(r.reservation, { inputTokens: 40, outputTokens: 12 }).catch(() => undefined);
+      }
+    };
+    await cycles(200);
+    execFileSync('callgrind_control', ['-z', String(child.pid)], { stdio: 'ignore' });
+    await cycles(n);
+    execFileSync('callgrind_control', ['-d', String(child.pid)], { stdio: 'ignore' });
+    await l.close();
+    let total = 0;
+    for (const f of readdirSync(dir)) total = Math.max(total, Number(/(?:summary|totals):\s*(\d+)/.exec(readFileSync(join(dir, f), 'utf8'))?.[1] ?? 0));
+    return total / n;
+  } finally {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.env.BENCH_CALLGRIND === '1') {
+  for (const [name, root] of [['this tree', ROOT], ...(COMPARE ? [['compare', COMPARE]] : [])] as Array<[string, string]>) {
+    console.log(`redis-server instructions per admit+settle (4 rules), ${name}: ${(await callgrindCost(root) / 1000).toFixed(1)} k`);
+  }
+  process.exit(0);
 }
 
 const redis = await startRedis();
