@@ -72,7 +72,7 @@ local function group(i)
   if g then return g end
   local raw = redis.call('GET', KEYS[2 * i - 1])
   g = { s = KEYS[2 * i - 1], z = KEYS[2 * i], fresh = not raw, st = raw and cmsgpack.unpack(raw) or { 0, 0, 0 },
-    dirty = false, zadd = {}, zrem = {}, need = 0, target = 0 }
+    dirty = false, zadd = false, zrem = false, need = 0, target = 0 }
   G[i] = g
   return g
 end
@@ -134,6 +134,7 @@ local function sweep(g)
 end
 local function add(g, score, member)
   local z = g.zadd
+  if not z then z = {} g.zadd = z end
   z[#z + 1] = score
   z[#z + 1] = member
   local nx = g.st[2]
@@ -155,7 +156,8 @@ for j = R0, A0 - 1, 6 do group(v[j]) end
 for j = S0, S1 - 1, 7 do group(v[j]) end
 -- Sweep first (settling an expired hold then finds it gone), then settle, so the admission
 -- that carries the settlements sees their effect.
-if mode ~= 3 then for _, g in pairs(G) do sweep(g) end end
+-- Groups are numbered 1..#G without gaps (redis-store.ts), so G is a plain array.
+if mode ~= 3 then for i = 1, #G do sweep(G[i]) end end
 local removed = 0
 for j = S0, S1 - 1, 7 do
   local g, f, member, reserved, actual, x = G[v[j]], v[j + 2], v[j + 3], v[j + 4], v[j + 5], v[j + 6]
@@ -171,10 +173,12 @@ for j = S0, S1 - 1, 7 do
     -- A reservation's holds in one group are one entry, named by its first calendar entry only
     -- (member 0: the same as the previous entry's).
     if member ~= 0 then
-      removed = g.zrem[member]
+      local seen = g.zrem
+      if not seen then seen = {} g.zrem = seen end
+      removed = seen[member]
       if removed == nil then
         removed = redis.call('ZREM', g.z, member)
-        g.zrem[member] = removed
+        seen[member] = removed
         if removed == 1 then st[3] = math.max(0, st[3] - 1) end
       end
     end
@@ -262,7 +266,7 @@ if mode == 1 or mode == 2 then
   end
   if take then
     for j = A0, S0 - 1, 3 do add(G[v[j]], v[j + 1], v[j + 2]) end
-    for _, g in pairs(G) do g.dirty = true end
+    for i = 1, #G do G[i].dirty = true end
   end
 elseif mode == 4 then
   for j = R0, A0 - 1, 6 do
@@ -289,10 +293,11 @@ end
 -- refresh once less than one window + 1 s is left; calendar windows keep them to the window's
 -- end + grace. A zset with no entries (n = 0) is created by the ZADD and gets its TTL then. A
 -- state nobody asked to keep (a peek or dry run of an unknown group) is not written.
-for _, g in pairs(G) do
+for i = 1, #G do
+  local g = G[i]
   local st = g.st
   local created = false
-  if #g.zadd > 0 then
+  if g.zadd then
     created = st[3] == 0
     redis.call('ZADD', g.z, unpack(g.zadd))
     st[3] = st[3] + #g.zadd / 2
