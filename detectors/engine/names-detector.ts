@@ -50,6 +50,8 @@ interface Tok {
   last: boolean;
   common: boolean;
   place: boolean;
+  /** `nameable` of the token: its text alone decides, so it is computed once per distinct token. */
+  nameable: boolean;
 }
 
 /**
@@ -126,7 +128,7 @@ export class NameDetector implements Detector {
       const prev = text[m.start - 1];
       if (next === '@' || prev === '@' || prev === '/' || prev === '.' || (next === '.' && isWordChar(text.charCodeAt(m.end + 1)))) continue;
       const toks = tokenize(text, m.start, m.end, dict, seen);
-      for (const seg of segments(toks, dict)) {
+      for (const seg of segments(toks)) {
         const { score, strong } = scoreSegment(text, toks, seg, dict);
         if (score < Math.min(this.#minScore, ANCHORED_MIN_SCORE)) continue;
         const plain = score >= this.#minScore && (strong || this.#mode === 'all');
@@ -200,7 +202,7 @@ function isBlank(c: number): boolean {
 const SEEN_MAX = 4096;
 
 /** What a token is, from its text alone (the dictionary classes and shape of `Tok`). */
-type TokClass = Pick<Tok, 'key' | 'initial' | 'particle' | 'caps' | 'first' | 'last' | 'common' | 'place'>;
+type TokClass = Pick<Tok, 'key' | 'initial' | 'particle' | 'caps' | 'first' | 'last' | 'common' | 'place' | 'nameable'>;
 
 /** Classify one token's text: lower-casing and up to a dozen `Set` lookups, so a scan does it once per distinct token. */
 function classify(raw: string, d: NameDictionary): TokClass {
@@ -219,12 +221,14 @@ function classify(raw: string, d: NameDictionary): TokClass {
     isFirst = d.first.has(a);
     isLast = !isFirst && (d.last.has(a) || d.last.has(b) || surnameShaped(b));
   }
-  return {
+  const c: TokClass = {
     key, initial,
     particle: first === lower[0] && !initial,
     caps: raw.length > 1 && !initial && raw === raw.toUpperCase(),
-    first: isFirst, last: isLast, common, place: d.places.has(key),
+    first: isFirst, last: isLast, common, place: d.places.has(key), nameable: false,
   };
+  c.nameable = nameable(c, d);
+  return c;
 }
 
 /**
@@ -253,14 +257,14 @@ function tokenize(text: string, start: number, end: number, d: NameDictionary, s
     }
     toks.push({
       start: s, end: e, key: c.key, initial: c.initial, possessive, particle: c.particle, caps: c.caps,
-      first: c.first, last: c.last, common: c.common, place: c.place,
+      first: c.first, last: c.last, common: c.common, place: c.place, nameable: c.nameable,
     });
   }
   return toks;
 }
 
 /** A token that may belong to a name. */
-function nameable(t: Tok, d: NameDictionary): boolean {
+function nameable(t: Omit<TokClass, 'nameable'>, d: NameDictionary): boolean {
   if (t.initial || t.particle) return true;
   if (t.caps) return false;
   // Contractions of everyday words ("I'm", "Don't", "You'll") are no names; O'Brien is.
@@ -276,13 +280,13 @@ function nameable(t: Tok, d: NameDictionary): boolean {
  * Stretches of nameable tokens inside a run, as [first, last] token indexes, trimmed so they
  * start and end on a real token (not a particle; an initial may end a run only after a name).
  */
-function segments(toks: Tok[], d: NameDictionary): Array<[number, number]> {
+function segments(toks: Tok[]): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   let i = 0;
   while (i < toks.length) {
-    if (!nameable(toks[i]!, d)) { i++; continue; }
+    if (!toks[i]!.nameable) { i++; continue; }
     let j = i;
-    while (j + 1 < toks.length && j + 1 - i < MAX_NAME_TOKENS && nameable(toks[j + 1]!, d) && !toks[j]!.possessive) j++;
+    while (j + 1 < toks.length && j + 1 - i < MAX_NAME_TOKENS && toks[j + 1]!.nameable && !toks[j]!.possessive) j++;
     let a = i;
     let b = j;
     while (a <= b && toks[a]!.particle) a++;
