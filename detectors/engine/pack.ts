@@ -3,7 +3,7 @@
  * match), a keyword prefilter in front of it (a rule whose keywords are absent costs nothing),
  * and per-rule patterns that re-run only for the rules that hit, to get spans.
  */
-import { compilePattern, compileSet, escapeLiteral, matchAll, setMatch, type Re2Pattern, type Re2Set } from './re2-seam.js';
+import { compilePattern, compileSet, encode, escapeLiteral, matchAll, setMatch, type Re2Pattern, type Re2Set } from './re2-seam.js';
 import type { RuleSpec } from './rule-file.js';
 import { VALIDATORS, isPlaceholder, shannonEntropy } from './validators.js';
 
@@ -27,7 +27,7 @@ export interface PackOptions {
   /**
    * Keep rules whose keywords are all non-ASCII (`пароль`, `密码`) out of the
    * pack's Sets (and so out of any `PackUnion`) and run them through a small Set of their own,
-   * only on texts that contain a non-ASCII character. Why: one such literal in the secrets Set
+   * only on texts that contain a UTF-8 lead byte of one of their keywords' non-ASCII letters. Why: one such literal in the secrets Set
    * made it ~50× slower on base64-heavy text; ASCII-only texts now pay nothing for those rules.
    */
   nonAsciiApart?: boolean;
@@ -64,7 +64,7 @@ export class CompiledPack {
   readonly patternIds: readonly string[];
   readonly keywordSources: readonly string[];
   /** Rules kept apart (`nonAsciiApart`): their own Set, run only on texts with non-ASCII characters. */
-  readonly #wide: { set: Re2Set; owner: number[]; pattern: Re2Pattern[] } | undefined;
+  readonly #wide: { set: Re2Set; leads: number[]; owner: number[]; pattern: Re2Pattern[] } | undefined;
 
   constructor(readonly name: string, specs: RuleSpec[], readonly options: PackOptions = {}) {
     this.rules = specs.map((spec) => ({ spec, patterns: spec.patterns.map((p) => compilePattern(spec.id, p, spec.flags)) }));
@@ -88,7 +88,19 @@ export class CompiledPack {
       this.#setPattern.push(r.patterns[k]!);
     }));
     this.#set = sources.length ? compileSet(ids, sources) : undefined;
-    this.#wide = wide.sources.length ? { set: compileSet(wide.ids, wide.sources), owner: wide.owner, pattern: wide.pattern } : undefined;
+    // Gate: the non-ASCII letters of the kept-apart rules' keywords (both cases). Most non-ASCII
+    // text (curly quotes, dashes, accents in English prose) has none of them and skips the pass.
+    // Gate: the UTF-8 lead bytes of the non-ASCII letters in those rules' keywords (both cases),
+    // looked up with Buffer.indexOf (memchr) in the text's cached UTF-8 form. Text whose only
+    // non-ASCII characters are punctuation (curly quotes, dashes: lead byte 0xE2) skips the pass.
+    const leads = new Set<number>();
+    this.rules.forEach((r, i) => apart[i] && r.spec.keywords.forEach((k) => {
+      for (const ch of k) {
+        if (ch.charCodeAt(0) <= 0x7f) continue;
+        for (const v of [ch, ch.toUpperCase(), ch.toLowerCase()]) leads.add(Buffer.from(v, 'utf8')[0]!);
+      }
+    }));
+    this.#wide = wide.sources.length ? { set: compileSet(wide.ids, wide.sources), leads: [...leads], owner: wide.owner, pattern: wide.pattern } : undefined;
     // A rule kept apart is found by its own Set alone: it takes no part in the keyword prefilter.
     this.#alwaysOn = this.rules.map((r, i) => !apart[i] && r.spec.keywords.length === 0);
     const kwIndex = new Map<string, number>();
@@ -129,7 +141,7 @@ export class CompiledPack {
       if (blanked !== text) { text = blanked; sets = undefined; }
     }
     const hits = this.#set ? this.#runMain(text, lower, sets, scope) : [];
-    if (this.#wide && Buffer.byteLength(text, 'utf8') !== text.length) this.#runWide(text, lower, scope, hits);
+    if (this.#wide) this.#runWide(text, lower, scope, hits);
     return hits;
   }
 
@@ -170,6 +182,8 @@ export class CompiledPack {
   /** The rules kept apart: one small Set pass, then spans for the rules it reported. */
   #runWide(text: string, lower: string | (() => string), scope: { role?: string } | undefined, hits: RawHit[]): void {
     const wide = this.#wide!;
+    const buf = encode(text).buf;
+    if (buf.length === text.length || !wide.leads.some((b) => buf.indexOf(b) >= 0)) return;
     let lowered: string | undefined = typeof lower === 'string' ? lower : undefined;
     const getLower = (): string => (lowered ??= (lower as () => string)());
     for (const idx of setMatch(wide.set, text)) {

@@ -2,7 +2,7 @@
  * The secrets pack's two pack-level options, through the full engine and on the compiled pack:
  * `ansiBoundaries` (terminal colour escapes around a token act as boundaries, in the raw ESC form
  * and in the spellings source code uses; spans stay on the token) and `nonAsciiApart` (rules whose
- * keywords are all non-ASCII run in a Set of their own, only on texts with a non-ASCII character,
+ * keywords are all non-ASCII run in a Set of their own, only on texts holding a UTF-8 lead byte of their letters,
  * with the same results as inside the main Set). Starts nothing.
  */
 import { describe, expect, it } from 'vitest';
@@ -56,6 +56,7 @@ describe('rules with non-ASCII keywords kept apart', () => {
     'Пароль: Hq8vLm2RzT4k', '我的密码是 Kq7Vx2Lm9RtZ', 'パスワードは「Tb4Wq8vLm2Rz」です', '비밀번호는 Nv5Rk9wQz2Lp 입니다',
     `password = "gmNad1VpINzsn6m9Ay" and 密码：Zr4vN8qLm2Tx and ${TOKEN}`, 'plain ASCII: DB_PASSWORD=FAJH9stfQcjRbOZ#CR',
     'contraseña: ********', 'Grüße, das Passwort ist Kq7Vx2Lm9RtZ4kP8',
+    '“Пароль”: Hq8vLm2RzT4k', 'smart “quotes” — and Kennwort: Qz4Lm8Rv2Tx', 'lösenord: Wq8zLm3Rt9vK (Swedish)',
   ];
   it.each(texts)('gives the same hits as the rule inside the main Set: %s', (text) => {
     const key = (h: { rule: { id: string }; start: number; end: number; score: number }) => `${h.rule.id}@${h.start}-${h.end}:${h.score}`;
