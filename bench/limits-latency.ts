@@ -345,8 +345,10 @@ async function sequential(url: string, key: string, n: number): Promise<Phase> {
 
 /**
  * redis-server instructions per admit+settle of the direct part's agent (4 rules), counted by
- * callgrind: 200 cycles of warm-up, counters zeroed, N cycles, dumped. Includes the connection's
- * read/reply work, so a bare EVALSHA round trip is the floor (≈ 32 k on the host this was built on).
+ * callgrind in the steady state: the limiter's clock advances 100 ms per cycle, so after the
+ * 700 cycles of warm-up (70 s) every admission also sweeps the entries that left the minute
+ * window; then counters zeroed, N cycles, dumped. Includes the connection's read/reply work, so
+ * a bare EVALSHA round trip is the floor (≈ 32 k on the host this was built on).
  */
 async function callgrindCost(root: string, n = 1000): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'llmfw-callgrind-'));
@@ -356,16 +358,19 @@ async function callgrindCost(root: string, n = 1000): Promise<number> {
   try {
     await waitForLine(child, 'stdout', /Ready to accept/);
     const mod = (await import(join(root, 'src/limits/index.ts'))) as { createLimiter: typeof createLimiter };
-    const l = await mod.createLimiter({ redisUrl: `redis://127.0.0.1:${port}`, store: { keyPrefix: 'llmfw:cg:' }, commandTimeoutMs: 60_000, metricsRegistry: new Registry(), pricing: PRICING });
+    let now = Date.now();
+    const l = await mod.createLimiter({ redisUrl: `redis://127.0.0.1:${port}`, store: { keyPrefix: 'llmfw:cg:' }, commandTimeoutMs: 60_000,
+      metricsRegistry: new Registry(), pricing: PRICING, clock: () => now });
     const req: AdmitRequest = { agent: 'bench', model: 'gpt-4o-mini', promptTokens: 40, maxOutputTokens: 64, limits: LIMITS };
     const cycles = async (k: number) => {
       for (let i = 0; i < k; i++) {
+        now += 100;
         const r = await l.admit(req);
         if (!r.ok) throw new Error(`unexpected denial: ${r.denial.detail}`);
         l.settle(r.reservation, { inputTokens: 40, outputTokens: 12 }).catch(() => undefined);
       }
     };
-    await cycles(200);
+    await cycles(700);
     execFileSync('callgrind_control', ['-z', String(child.pid)], { stdio: 'ignore' });
     await cycles(n);
     execFileSync('callgrind_control', ['-d', String(child.pid)], { stdio: 'ignore' });

@@ -94,9 +94,27 @@ local function slot(g, f, W, create)
   return nil
 end
 -- An entry left its window: take its amounts off the counters it added to.
+-- The common entries (one or two sliding counters, one hold) are unpacked into locals with a
+-- constant format: no table and no format string built per entry (this runs for every entry
+-- that expires, about two per admission in the steady state).
 local function expire(g, member)
-  local m, st = decode(member), g.st
-  if m[1] == 2 then
+  local tag, cnt = string.byte(member, 1, 2)
+  local st = g.st
+  if tag ~= 2 and cnt <= 2 then
+    local _, _, _, f1, a1, f2, a2 = struct.unpack(cnt == 1 and '<BBBc0Bd' or '<BBBc0BdBd', member)
+    local k = 8 * f1 + 8
+    st[k] = (st[k] or 0) - a1
+    if cnt == 2 then k = 8 * f2 + 8 st[k] = (st[k] or 0) - a2 end
+    return
+  end
+  if tag == 2 and cnt == 1 then
+    local _, _, _, f, W, a = struct.unpack('<BBBc0Bdd', member)
+    local i = slot(g, f, W, false)
+    if i then st[i + 1] = (st[i + 1] or 0) - a end
+    return
+  end
+  local m = decode(member)
+  if tag == 2 then
     for j = 4, 3 + 3 * m[2], 3 do
       local i = slot(g, m[j], m[j + 1], false)
       if i then st[i + 1] = (st[i + 1] or 0) - m[j + 2] end
@@ -112,25 +130,20 @@ end
 local function sweep(g)
   local st = g.st
   if st[2] > now then return end
-  local gone, start, k, nx = 0, 0, 4, INF
-  while true do
-    local e = redis.call('ZRANGE', g.z, start, start + k - 1, 'WITHSCORES')
-    local live = false
-    for j = 1, #e, 2 do
-      local s = tonumber(e[j + 1])
-      if s > now then nx = s live = true break end
-      expire(g, e[j])
-      gone = gone + 1
-    end
-    if live or #e < 2 * k then break end
-    start, k = start + k, 256
-  end
-  if gone > 0 then
-    redis.call('ZREMRANGEBYRANK', g.z, 0, gone - 1)
-    st[3] = math.max(0, st[3] - gone)
+  local e = redis.call('ZRANGEBYSCORE', g.z, '-inf', now)
+  if #e > 0 then
+    -- Entries are leaving all the time (busy windows): read only those, no scores, and keep
+    -- nx = now (a valid lower bound: what is left scores above now).
+    for j = 1, #e do expire(g, e[j]) end
+    redis.call('ZREMRANGEBYSCORE', g.z, '-inf', now)
+    st[2], st[3] = now, math.max(0, st[3] - #e)
     g.dirty = true
+  else
+    -- Nothing left: learn when the next entry will, so quiet groups skip the sweep till then.
+    local first = redis.call('ZRANGE', g.z, 0, 0, 'WITHSCORES')
+    local nx = first[2] and tonumber(first[2]) or INF
+    if st[2] ~= nx then st[2] = nx g.dirty = true end
   end
-  if st[2] ~= nx then st[2] = nx g.dirty = true end
 end
 local function add(g, score, member)
   local z = g.zadd
