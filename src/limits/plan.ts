@@ -43,22 +43,27 @@ const enc = (s: string): string => encodeURIComponent(s);
 const FIELD = { rps: 1, rpm: 2, tpm: 3, tok: 10, usd: 20 } as const;
 const WINDOW_NO: Readonly<Record<Window, number>> = { second: 0, minute: 1, hour: 2, day: 3, month: 4 };
 
+/** Add a sliding-window rule. A module function, not a closure per call: tsx's keepNames wraps
+ * every named closure in a `__name` call at creation, which showed in the admission profile. */
+function sliding(s: { out: PlannedRule[]; base: string; scope: Scope; name: string; costs: Costs }, what: 'rps' | 'rpm' | 'tpm',
+  label: string, metric: Metric, limit: number, windowMs: number, window: Window): void {
+  const cost = metric === 'requests' ? s.costs.requests : s.costs.tokens;
+  s.out.push({
+    op: { key: `sw:${s.base}:${what}`, group: s.base, field: FIELD[what], kind: 'sliding', limit, cost, windowMs, windowEnd: 0, unit: metric === 'requests' },
+    scope: s.scope, name: s.name, metric, label, budget: false, window,
+  });
+}
+
 /** Every rule of the given scopes, with their costs for this request. */
 export function planRules(scopes: ScopeLimits[], costs: Costs, now: number): PlannedRule[] {
   const out: PlannedRule[] = [];
   for (const { scope, name, limits } of scopes) {
     if (!limits) continue;
     const base = `${scope}:${enc(name)}`;
-    const sliding = (what: 'rps' | 'rpm' | 'tpm', label: string, metric: Metric, limit: number, windowMs: number, window: Window): void => {
-      const cost = metric === 'requests' ? costs.requests : costs.tokens;
-      out.push({
-        op: { key: `sw:${base}:${what}`, group: base, field: FIELD[what], kind: 'sliding', limit, cost, windowMs, windowEnd: 0, unit: metric === 'requests' },
-        scope, name, metric, label, budget: false, window,
-      });
-    };
-    if (limits.requestsPerSecond) sliding('rps', 'requestsPerSecond', 'requests', limits.requestsPerSecond, 1_000, 'second');
-    if (limits.requestsPerMinute) sliding('rpm', 'requestsPerMinute', 'requests', limits.requestsPerMinute, 60_000, 'minute');
-    if (limits.tokensPerMinute) sliding('tpm', 'tokensPerMinute', 'tokens', limits.tokensPerMinute, 60_000, 'minute');
+    const s = { out, base, scope, name, costs };
+    if (limits.requestsPerSecond) sliding(s, 'rps', 'requestsPerSecond', 'requests', limits.requestsPerSecond, 1_000, 'second');
+    if (limits.requestsPerMinute) sliding(s, 'rpm', 'requestsPerMinute', 'requests', limits.requestsPerMinute, 60_000, 'minute');
+    if (limits.tokensPerMinute) sliding(s, 'tpm', 'tokensPerMinute', 'tokens', limits.tokensPerMinute, 60_000, 'minute');
     for (const b of limits.budgets ?? []) {
       const w = calendarWindow(b.window, now);
       if (b.tokens !== undefined) {
