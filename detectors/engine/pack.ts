@@ -6,6 +6,7 @@
 import { compilePattern, compileSet, encode, escapeLiteral, matchAll, setMatch, type Re2Pattern, type Re2Set } from './re2-seam.js';
 import type { RuleSpec } from './rule-file.js';
 import { VALIDATORS, isPlaceholder, shannonEntropy } from './validators.js';
+import { setSource } from './set-source.js';
 
 /** A raw hit in the scanned (view) text, before mapping to the original. */
 export interface RawHit {
@@ -77,7 +78,9 @@ export class CompiledPack {
     this.#setPattern = [];
     const wide = { ids: [] as string[], sources: [] as string[], owner: [] as number[], pattern: [] as Re2Pattern[] };
     this.rules.forEach((r, i) => r.spec.patterns.forEach((p, k) => {
-      const src = r.spec.flags.includes('i') ? `(?i:${p})` : p;
+      // The Set decides only which rules re-run their full pattern: see set-source.ts.
+      const entry = setSource(p);
+      const src = r.spec.flags.includes('i') ? `(?i:${entry})` : entry;
       if (apart[i]) {
         wide.ids.push(r.spec.id); wide.sources.push(src); wide.owner.push(i); wide.pattern.push(r.patterns[k]!);
         return;
