@@ -78,8 +78,10 @@ export class CompiledPack {
     this.#setPattern = [];
     const wide = { ids: [] as string[], sources: [] as string[], owner: [] as number[], pattern: [] as Re2Pattern[] };
     this.rules.forEach((r, i) => r.spec.patterns.forEach((p, k) => {
-      // The Set decides only which rules re-run their full pattern: see set-source.ts.
-      const entry = setSource(p);
+      // The Set decides only which rules re-run their full pattern: see set-source.ts. Counts are
+      // relaxed only for rules without keywords (always candidates, such as a bare base64 key
+      // line): a relaxed entry hits more often, and keyword rules then re-run for nothing.
+      const entry = setSource(p, r.spec.keywords.length === 0);
       const src = r.spec.flags.includes('i') ? `(?i:${entry})` : entry;
       if (apart[i]) {
         wide.ids.push(r.spec.id); wide.sources.push(src); wide.owner.push(i); wide.pattern.push(r.patterns[k]!);
