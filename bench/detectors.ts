@@ -128,8 +128,8 @@ function stages(): void {
     ['UTF-8 buffers of both views', () => { encode(s.text); encode(f.text); clearEncodeCache(); }],
     ['decoding prefilter + segments (strict)', () => { encode(s.text); findEncoded(s.text, { segments: 32, chars: 65536 }); clearEncodeCache(); }],
     ['Set: injection + tool-poisoning (folded)', () => { encode(f.text); folded.match(f.text); clearEncodeCache(); }],
-    // The engine runs PII and secrets with their own Sets (two per pack, see create-engine.ts).
-    ['Sets: pii, secrets (strict, 2 per pack)', () => { encode(s.text); b.pii.matchSets(s.text); b.secrets.matchSets(s.text); clearEncodeCache(); }],
+    // The engine runs PII and secrets with their own Sets (keywords + patterns; secrets' patterns in two parts).
+    ['Sets: pii, secrets (strict, own Sets per pack)', () => { encode(s.text); b.pii.matchSets(s.text); b.secrets.matchSets(s.text); clearEncodeCache(); }],
     ['rules after Set: prompt-injection', () => { encode(f.text); b.injection.run(f.text, f.text, hf[0], noRole); clearEncodeCache(); }],
     ['rules after Set: tool-poisoning', () => { encode(f.text); b.toolPoisoning.run(f.text, f.text, hf[1], noRole); clearEncodeCache(); }],
     ['rules after Set: pii', () => { encode(s.text); b.pii.run(s.text, () => s.text.toLowerCase(), hs[0], noRole); clearEncodeCache(); }],
