@@ -38,30 +38,22 @@ export function setSource(source: string, relax = true): string {
 export function relaxCounts(source: string): string {
   let out = '';
   let last = 0;
-  for (let j = 0; j < source.length; j++) {
+  for (let j = 0; j < source.length;) {
     const c = source[j];
-    if (c === '\\') {
-      // Escapes with a braced argument (\x{00C0}, \p{Greek}) are not quantifiers.
-      if ((source[j + 1] === 'x' || source[j + 1] === 'p' || source[j + 1] === 'P') && source[j + 2] === '{') {
-        const k = source.indexOf('}', j + 3);
-        if (k > 0) { j = k; continue; }
-      }
-      j++;
+    if (c === '\\' || c === '[') {
+      // Escapes (braced ones like \x{00C0} and \p{Greek} included) and classes hold no quantifier.
+      const e = tokenEnd(source, j);
+      if (e === undefined) return source;
+      j = e;
       continue;
     }
-    if (c === '[') { const e = classEnd(source, j); if (e === undefined) return source; j = e - 1; continue; }
-    if (c !== '{') continue;
-    const q = quantifier(source, j);
-    if (q.end === j) continue; // a literal brace
-    const close = source.indexOf('}', j);
-    const body = source.slice(j + 1, close);
-    const comma = body.indexOf(',');
-    const min = Number(comma < 0 ? body : body.slice(0, comma));
-    if (min >= LONG_RUN || q.max >= LONG_RUN) {
-      out += `${source.slice(last, j)}{${Math.min(min, KEEP_MIN)},}`;
-      last = close + 1;
+    const q = c === '{' ? quantifier(source, j) : undefined;
+    if (!q?.braceEnd) { j++; continue; } // not a quantifier, or a literal brace
+    if (q.min >= LONG_RUN || q.max >= LONG_RUN) {
+      out += `${source.slice(last, j)}{${Math.min(q.min, KEEP_MIN)},}`;
+      last = q.braceEnd;
     }
-    j = close;
+    j = q.braceEnd;
   }
   return last === 0 ? source : out + source.slice(last);
 }
@@ -119,21 +111,26 @@ function leadingAtom(s: string, i: number): number | undefined {
   return undefined;
 }
 
-/** The quantifier after an atom ending at `i`: its largest count (Infinity when unbounded) and end. */
-function quantifier(s: string, i: number): { max: number; end: number } {
+/**
+ * The quantifier after an atom ending at `i`: its smallest and largest count (Infinity when
+ * unbounded), its end (a lazy `?` included) and, for a `{m,n}` form, the index past its `}`.
+ */
+function quantifier(s: string, i: number): { min: number; max: number; end: number; braceEnd?: number } {
   const c = s[i];
+  let min = 1;
   let max = 1;
   let end = i;
-  if (c === '*' || c === '+') { max = Infinity; end = i + 1; } else if (c === '?') { end = i + 1; } else if (c === '{') {
+  let braceEnd: number | undefined;
+  if (c === '*' || c === '+') { min = c === '*' ? 0 : 1; max = Infinity; end = i + 1; } else if (c === '?') { min = 0; end = i + 1; } else if (c === '{') {
     const close = s.indexOf('}', i);
     const body = close > i ? s.slice(i + 1, close) : '';
     const comma = body.indexOf(',');
     const lo = comma < 0 ? body : body.slice(0, comma);
     const hi = comma < 0 ? lo : body.slice(comma + 1);
-    if (isDigits(lo) && (hi === '' || isDigits(hi))) { max = hi === '' ? Infinity : Number(hi); end = close + 1; }
+    if (isDigits(lo) && (hi === '' || isDigits(hi))) { min = Number(lo); max = hi === '' ? Infinity : Number(hi); end = braceEnd = close + 1; }
   }
   if (s[end] === '?' && end > i) end++; // lazy
-  return { max, end };
+  return { min, max, end, braceEnd };
 }
 
 /** Index just past the `]` closing the class opened at `i`. */
@@ -149,15 +146,32 @@ function classEnd(s: string, i: number): number | undefined {
   return undefined;
 }
 
+/**
+ * Index just past the escape (`\\d`, or braced: `\\x{00C0}`, `\\p{Greek}`) or class (`[…]`)
+ * starting at `j`, `j + 1` for any other character; undefined for an unterminated class.
+ */
+function tokenEnd(s: string, j: number): number | undefined {
+  const c = s[j];
+  if (c === '[') return classEnd(s, j);
+  if (c !== '\\') return j + 1;
+  const n = s[j + 1];
+  if ((n === 'x' || n === 'p' || n === 'P') && s[j + 2] === '{') {
+    const k = s.indexOf('}', j + 3);
+    if (k > 0) return k + 1;
+  }
+  return j + 2;
+}
+
 /** Index of the `)` closing the group opened at `i`. */
 function groupEnd(s: string, i: number): number | undefined {
   let depth = 0;
-  for (let j = i; j < s.length; j++) {
+  for (let j = i; j < s.length;) {
     const c = s[j];
-    if (c === '\\') { j++; continue; }
-    if (c === '[') { const e = classEnd(s, j); if (e === undefined) return undefined; j = e - 1; continue; }
+    const next = tokenEnd(s, j);
+    if (next === undefined) return undefined;
     if (c === '(') depth++;
     else if (c === ')' && --depth === 0) return j;
+    j = next;
   }
   return undefined;
 }
@@ -165,13 +179,14 @@ function groupEnd(s: string, i: number): number | undefined {
 /** Does the pattern have a `|` outside every group and class (then no prefix is common to all of it)? */
 function hasTopLevelAlternation(s: string, from: number): boolean {
   let depth = 0;
-  for (let j = from; j < s.length; j++) {
+  for (let j = from; j < s.length;) {
     const c = s[j];
-    if (c === '\\') { j++; continue; }
-    if (c === '[') { const e = classEnd(s, j); if (e === undefined) return true; j = e - 1; continue; }
+    const next = tokenEnd(s, j);
+    if (next === undefined) return true;
     if (c === '(') depth++;
     else if (c === ')') depth--;
     else if (c === '|' && depth === 0) return true;
+    j = next;
   }
   return false;
 }

@@ -60,9 +60,28 @@ export async function admitLimits(request: FastifyRequest, limiter: Limiter | un
  * was actually made: a denied admission reserved nothing. The request itself still counts
  * against requests-per-second/minute, as any request that reached the firewall's limits does.
  */
-export function abandonAdmission(admission: Promise<{ ok: true; ticket: LimitsTicket | undefined } | { ok: false }>): void {
+/** An admission in flight, of either front end (OpenAI routes or `/v1/messages`). */
+type PendingAdmission = Promise<{ ok: true; ticket: LimitsTicket | undefined } | { ok: false }>;
+
+function abandonAdmission(admission: PendingAdmission): void {
   // An admission error needs no answer here: the client already gets the other stage's refusal.
   admission.then((o) => { if (o.ok) o.ticket?.release(); }, () => undefined);
+}
+
+/**
+ * Run request inspection while `admission` is in flight: when inspection refuses the request
+ * (a denial) or throws (a crashed detector), what the admission reserved is given back.
+ */
+export function inspectDuringAdmission<R extends { denial?: unknown }>(admission: PendingAdmission, inspect: () => R): R {
+  let r: R;
+  try {
+    r = inspect();
+  } catch (err) {
+    abandonAdmission(admission);
+    throw err;
+  }
+  if (r.denial) abandonAdmission(admission);
+  return r;
 }
 
 function hasLimits(l: LimitsConfig | undefined): boolean {

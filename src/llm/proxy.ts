@@ -15,7 +15,7 @@ import { deny } from '../errors.js';
 import { sendDenial } from '../server/render.js';
 import { authorizeModel, authorizeRequestTools, TOOL_RULE } from './authorize.js';
 import { detectorsFor, inspectionApplies, inspectRequest, type InspectContext } from './inspect-stage.js';
-import { abandonAdmission, admitLimits, requestStreamUsage } from './limits-stage.js';
+import { admitLimits, inspectDuringAdmission, requestStreamUsage } from './limits-stage.js';
 import { checkRequestShape } from './request-shape.js';
 import { relayJson } from './respond-json.js';
 import { relayStream } from './respond-stream.js';
@@ -62,18 +62,10 @@ export function llmHandler(route: LlmRoute) {
 
     let inspect: InspectContext | undefined;
     if (deps.engine && inspectionApplies(deps.engine, st.policy, agent)) {
-      inspect = { engine: deps.engine, policy: st.policy, agent, state: st, vault: deps.engine.newVault() };
-      let r: ReturnType<typeof inspectRequest>;
-      try {
-        r = inspectRequest(inspect, route, body);
-      } catch (err) {
-        abandonAdmission(admission); // a crashed detector must not leave the reservation held
-        throw err;
-      }
-      if (r.denial) {
-        abandonAdmission(admission);
-        return sendDenial(request, reply, r.denial, { decision: 'block' });
-      }
+      const ctx: InspectContext = { engine: deps.engine, policy: st.policy, agent, state: st, vault: deps.engine.newVault() };
+      inspect = ctx;
+      const r = inspectDuringAdmission(admission, () => inspectRequest(ctx, route, body));
+      if (r.denial) return sendDenial(request, reply, r.denial, { decision: 'block' });
       changed ||= r.changed;
       // Response-side work exists only with a response detector, a planted canary, or vault
       // values to restore; otherwise the answer streams through unparsed.

@@ -11,7 +11,7 @@ import { deny } from '../../errors.js';
 import { TOOL_RULE } from '../authorize.js';
 import type { InspectContext } from '../inspect-stage.js';
 import { forwardStage } from '../forward-stage.js';
-import { abandonAdmission } from '../limits-stage.js';
+import { inspectDuringAdmission } from '../limits-stage.js';
 import { upstreamConfigProblem, upstreamError } from '../upstream-client.js';
 import { readBounded } from '../upstream-error.js';
 import { MAX_INSPECTED_BODY } from '../respond-json.js';
@@ -60,18 +60,10 @@ export async function handleMessages(request: FastifyRequest, reply: FastifyRepl
 
   let inspect: InspectContext | undefined;
   if (deps.engine) {
-    inspect = { engine: deps.engine, policy: st.policy, agent, state: st, vault: deps.engine.newVault() };
-    let r: ReturnType<typeof inspectMessagesRequest>;
-    try {
-      r = inspectMessagesRequest(inspect, body);
-    } catch (err) {
-      abandonAdmission(admission); // a crashed detector must not leave the reservation held
-      throw err;
-    }
-    if (r.denial) {
-      abandonAdmission(admission);
-      return sendAnthropicDenial(request, reply, r.denial, { decision: 'block' });
-    }
+    const ctx: InspectContext = { engine: deps.engine, policy: st.policy, agent, state: st, vault: deps.engine.newVault() };
+    inspect = ctx;
+    const r = inspectDuringAdmission(admission, () => inspectMessagesRequest(ctx, body));
+    if (r.denial) return sendAnthropicDenial(request, reply, r.denial, { decision: 'block' });
     changed ||= r.changed;
   }
 
